@@ -1,0 +1,1 @@
+// The Agents module; its types arrive with their issue.

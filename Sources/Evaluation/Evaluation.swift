@@ -1,0 +1,1 @@
+// The Evaluation module; its types arrive with their issue.
