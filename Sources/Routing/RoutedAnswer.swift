@@ -1,0 +1,35 @@
+import Foundation
+
+/// The full record of one routed question: what was asked, how it was assessed and routed,
+/// the answer, and what it cost. This is what `ask --json` prints and the ledger stores.
+public struct RoutedAnswer: Sendable, Codable, Equatable {
+    /// Milliseconds spent in each stage.
+    public struct Timings: Sendable, Codable, Equatable {
+        public var assess: Double
+        public var answer: Double
+        public var total: Double
+    }
+
+    public var id: String
+    public var question: String
+    public var route: Route
+    public var assessment: Assessment?
+    /// The tier that actually answered (differs from `route.tier` when degraded).
+    public var tierUsed: Tier
+    public var answer: String
+    public var costUsd: Double
+    public var timingsMs: Timings
+    /// True when the question was not answered where the policy wanted (see `degradedReason`).
+    public var degraded: Bool
+    public var degradedReason: String?
+
+    /// A new time-ordered id such as `20261125-142301-3f9a1c`.
+    public static func newID(now: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        let suffix = String(UInt32.random(in: 0...0xFFFFFF), radix: 16)
+        return "\(f.string(from: now))-\(String(repeating: "0", count: 6 - suffix.count))\(suffix)"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// One configurable key: its dotted name (`thresholds.local_min`), what it means, and how to
+/// read and set it from text. The config file, environment variables, flags and the annotated
+/// file written by `escalator init` all go through this one table.
+public struct SettingKey: Sendable {
+    public var name: String
+    public var help: String
+    let get: @Sendable (Settings) -> String
+    let set: @Sendable (inout Settings, String) throws -> Void
+
+    /// The section (`local`) and key (`url`) of the dotted name.
+    public var section: String { String(name.split(separator: ".")[0]) }
+    public var key: String { String(name.split(separator: ".")[1]) }
+    /// The environment variable that overrides this key, e.g. `ESCALATOR_LOCAL_URL`.
+    public var environmentVariable: String { "ESCALATOR_\(section.uppercased())_\(key.uppercased())" }
+
+    /// Every key escalator knows.
+    public static let all: [SettingKey] = [
+        text("local.url", "URL of a running llama-server. If nothing answers there, escalator starts one itself (see managed).",
+             \.local.url),
+        choice("local.managed", ["auto", "never"],
+               "auto: start llama-server with `model` when nothing answers at `url` (loopback, a free port, reused later); never: fail instead.",
+               \.local.managed),
+        text("local.model", "GGUF model file for the llama-server escalator starts. `make setup` installs a small default.", \.local.model),
+        text("local.server", "The llama-server executable; empty = the one `make setup` built, then llama-server on PATH.", \.local.server),
+        int("local.context", 256...1_048_576, "Total context (tokens) of the managed server; each parallel slot gets context / parallel.", \.local.context),
+        int("local.parallel", 1...64, "Parallel slots (-np) of the managed server.", \.local.parallel),
+        choice("local.swa_full", ["auto", "true", "false"],
+               "Pass --swa-full so the prompt cache works with sliding-window models (Gemma); auto = for Gemma models.", \.local.swaFull),
+        int("local.connect_timeout_ms", 1...600_000, "How long to wait for llama-server's TCP connection.", \.local.connectTimeoutMs),
+        int("local.request_timeout_ms", 0...86_400_000, "Upper bound for one request to llama-server (0 = none).", \.local.requestTimeoutMs),
+        int("local.start_timeout_s", 1...3600, "How long to wait for a managed llama-server to load its model.", \.local.startTimeoutS),
+        int("local.answer_max_tokens", 1...32_768, "Most tokens a local answer may have.", \.local.answerMaxTokens),
+        text("local.api_key", "Sent as a bearer token when llama-server runs with --api-key.", \.local.apiKey),
+        SettingKey(name: "assessment.strategy",
+                   help: "Self-assessment strategy: \(AssessmentStrategies.names.joined(separator: " or ")).",
+                   get: { $0.assessment.strategy },
+                   set: { s, v in _ = try AssessmentStrategies.named(v); s.assessment.strategy = v }),
+        text("assessment.prompts_dir", "Folder holding self-assessment.md; empty = ~/.config/escalator/prompts, then the checkout's prompts/.",
+             \.assessment.promptsDir),
+        SettingKey(name: "calibration.kind",
+                   help: "Map from raw score to probability: identity, platt (a, b) or isotonic (x, y). Filled by `escalator tune --write-config`.",
+                   get: { $0.calibration.kind },
+                   set: { s, v in
+                       switch v {
+                       case "identity": s.calibration = .identity
+                       case "platt": if case .platt = s.calibration {} else { s.calibration = .platt(a: 1, b: 0) }
+                       case "isotonic": if case .isotonic = s.calibration {} else { s.calibration = .isotonic(x: [0, 1], y: [0, 1]) }
+                       default: throw invalid("calibration.kind", v, "identity, platt or isotonic")
+                       }
+                   }),
+        SettingKey(name: "calibration.a", help: "Platt slope.",
+                   get: { if case .platt(let a, _) = $0.calibration { "\(a)" } else { "" } },
+                   set: { s, v in
+                       let a = try number("calibration.a", v)
+                       if case .platt(_, let b) = s.calibration { s.calibration = .platt(a: a, b: b) } else { s.calibration = .platt(a: a, b: 0) }
+                   }),
+        SettingKey(name: "calibration.b", help: "Platt intercept.",
+                   get: { if case .platt(_, let b) = $0.calibration { "\(b)" } else { "" } },
+                   set: { s, v in
+                       let b = try number("calibration.b", v)
+                       if case .platt(let a, _) = s.calibration { s.calibration = .platt(a: a, b: b) } else { s.calibration = .platt(a: 1, b: b) }
+                   }),
+        SettingKey(name: "calibration.x", help: "Isotonic map: raw scores, ascending (comma-separated in the environment).",
+                   get: { if case .isotonic(let x, _) = $0.calibration { x.map { "\($0)" }.joined(separator: ",") } else { "" } },
+                   set: { s, v in
+                       let x = try numbers("calibration.x", v)
+                       if case .isotonic(_, let y) = s.calibration { s.calibration = .isotonic(x: x, y: y) } else { s.calibration = .isotonic(x: x, y: x) }
+                   }),
+        SettingKey(name: "calibration.y", help: "Isotonic map: calibrated probabilities for each x.",
+                   get: { if case .isotonic(_, let y) = $0.calibration { y.map { "\($0)" }.joined(separator: ",") } else { "" } },
+                   set: { s, v in
+                       let y = try numbers("calibration.y", v)
+                       if case .isotonic(let x, _) = s.calibration { s.calibration = .isotonic(x: x, y: y) } else { s.calibration = .isotonic(x: y, y: y) }
+                   }),
+        probability("thresholds.local_min", "Answer locally when P(local correct) is at least this.", \.thresholds.localMin),
+        probability("thresholds.sonnet_min", "Below local_min but at least this: the middle tier (sonnet); below it: the top tier (opus).",
+                    \.thresholds.sonnetMin),
+    ]
+
+    /// The key called `name` (`section.key`), or an error listing the near misses.
+    public static func named(_ name: String) throws -> SettingKey {
+        if let key = all.first(where: { $0.name == name }) { return key }
+        let section = name.split(separator: ".").first.map(String.init) ?? name
+        let near = all.filter { $0.section == section }.map(\.name)
+        throw RoutingError(problem: "unknown setting \"\(name)\"",
+                           fix: near.isEmpty ? "known sections: \(Set(all.map(\.section)).sorted().joined(separator: ", "))"
+                                             : "keys in [\(section)]: \(near.joined(separator: ", "))")
+    }
+
+    // MARK: Builders
+
+    static func text(_ name: String, _ help: String, _ path: any WritableKeyPath<Settings, String> & Sendable) -> SettingKey {
+        SettingKey(name: name, help: help, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
+    }
+
+    static func choice(_ name: String, _ values: [String], _ help: String,
+                       _ path: any WritableKeyPath<Settings, String> & Sendable) -> SettingKey {
+        SettingKey(name: name, help: help, get: { $0[keyPath: path] }, set: { s, v in
+            guard values.contains(v) else { throw invalid(name, v, values.joined(separator: " or ")) }
+            s[keyPath: path] = v
+        })
+    }
+
+    static func int(_ name: String, _ range: ClosedRange<Int>, _ help: String,
+                    _ path: any WritableKeyPath<Settings, Int> & Sendable) -> SettingKey {
+        SettingKey(name: name, help: help, get: { "\($0[keyPath: path])" }, set: { s, v in
+            guard let n = Int(v.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+                throw invalid(name, v, "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            s[keyPath: path] = n
+        })
+    }
+
+    static func probability(_ name: String, _ help: String, _ path: any WritableKeyPath<Settings, Double> & Sendable) -> SettingKey {
+        SettingKey(name: name, help: help, get: { "\($0[keyPath: path])" }, set: { s, v in
+            let x = try number(name, v)
+            guard (0...1).contains(x) else { throw invalid(name, v, "a probability between 0 and 1") }
+            s[keyPath: path] = x
+        })
+    }
+
+    static func number(_ name: String, _ text: String) throws -> Double {
+        guard let x = Double(text.trimmingCharacters(in: .whitespaces)), x.isFinite else {
+            throw invalid(name, text, "a number")
+        }
+        return x
+    }
+
+    static func numbers(_ name: String, _ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { try number(name, String($0)) }
+    }
+
+    static func invalid(_ name: String, _ value: String, _ expected: String) -> RoutingError {
+        RoutingError(problem: "\(name) = \"\(value)\" is not valid", fix: "use \(expected)")
+    }
+}

@@ -1,0 +1,33 @@
+/// A place a question can be answered, ordered by cost: the local model, then remote agents.
+public struct Tier: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
+    public var name: String
+    /// Position in cost order (0 = cheapest).
+    public var rank: Int
+
+    public init(name: String, rank: Int) {
+        self.name = name
+        self.rank = rank
+    }
+
+    public static let local = Tier(name: "local", rank: 0)
+    public static let sonnet = Tier(name: "sonnet", rank: 1)
+    public static let opus = Tier(name: "opus", rank: 2)
+
+    /// The default tiers, cheapest first.
+    public static let defaults: [Tier] = [.local, .sonnet, .opus]
+
+    public var description: String { name }
+    public var isLocal: Bool { rank == 0 }
+
+    public static func < (a: Tier, b: Tier) -> Bool { a.rank < b.rank }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        self = Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
+}

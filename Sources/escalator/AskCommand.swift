@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Routing
+
+/// `escalator ask`: assess, decide, answer.
+struct AskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ask",
+        abstract: "Answer a question: locally when the local model is likely right, else escalated.",
+        discussion: """
+        The answer goes to standard output as it is generated; the routing decision goes to standard \
+        error. With --json, one object is printed: id, question, route {tier, reason, score, thresholds}, \
+        assessment, tier_used, answer, cost_usd, timings_ms {assess, answer, total}, degraded.
+
+        Remote tiers (sonnet, opus) are not wired in this version: a question the policy escalates is \
+        answered locally and marked "degraded": true with the reason.
+
+        Examples:
+          escalator ask "What is the capital of France?"
+          escalator ask --json --tier local "Summarise: ..."
+          escalator ask --set thresholds.local_min=0.8 "What is 17 * 23?"
+        """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var input: QuestionInput
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Option(help: ArgumentHelp("auto (decide from the assessment) or a tier: local, sonnet, opus.", valueName: "tier"))
+    var tier = "auto"
+
+    func run() async throws {
+        let choice: TierChoice
+        do { choice = try TierChoice(parsing: tier) } catch { throw CLIError(description: "\(error)") }
+        let context = try options.context()
+        let question = try Router.validated(try input.read())
+        let streaming = !json
+        try await CLIErrors.translating {
+            let endpoint = try await context.endpoint()
+            let result = try await context.router(endpoint).ask(question, choice: choice) { piece in
+                if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+            }
+            if json {
+                try JSONOutput.print(result)
+            } else {
+                print("")
+                var line = "→ \(result.tierUsed.name): \(result.route.reason)"
+                if let reason = result.degradedReason { line += " [degraded: \(reason)]" }
+                line += String(format: " (%.0f ms)", result.timingsMs.total)
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import LlamaClient
+import Logging
+import Routing
+
+/// What a command needs after parsing: the settings and a logger, and the wiring that turns
+/// them into library parts.
+struct CommandContext {
+    var settings: Settings
+    var logger: Logger
+
+    /// A ready llama-server (configured or managed).
+    func endpoint() async throws -> LocalEndpoint {
+        try await LocalEndpoint.connect(settings, logger: logger)
+    }
+
+    func template() throws -> PromptTemplate { try PromptTemplate.locate(settings) }
+
+    func assessor(_ endpoint: LocalEndpoint) throws -> Assessor {
+        Assessor(client: endpoint.client, template: try template(),
+                 strategy: try AssessmentStrategies.named(settings.assessment.strategy),
+                 calibration: settings.calibration, logger: logger)
+    }
+
+    func router(_ endpoint: LocalEndpoint) throws -> Router {
+        let template = try template()
+        return Router(assessor: try assessor(endpoint),
+                      answerer: LocalAnswerer(client: endpoint.client, template: template, maxTokens: settings.local.answerMaxTokens),
+                      policy: Policy(thresholds: settings.thresholds), logger: logger)
+    }
+}
