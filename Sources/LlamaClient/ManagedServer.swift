@@ -202,6 +202,11 @@ public struct ManagedServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The server outlives us: it must not keep any of our descriptors open (a parent that
+        // waits for our pipes or sockets to close would otherwise wait for the server too).
+        for fd in openDescriptors() where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -219,9 +224,20 @@ public struct ManagedServer: Sendable {
         return pid
     }
 
+    /// This process's open file descriptors, from /proc/self/fd.
+    static func openDescriptors() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }
+    }
+
+    /// True while `pid` runs. A zombie (exited, not yet reaped by a parent that may never reap
+    /// it, such as a container's init) counts as gone.
     static func isAlive(pid: Int32) -> Bool {
-        if hasExited(pid: pid) { return false }
-        return kill(pid, 0) == 0
+        if hasExited(pid: pid) || kill(pid, 0) != 0 { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// Reaps `pid` if it is our exited child; true when it is gone.

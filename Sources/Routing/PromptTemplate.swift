@@ -18,11 +18,11 @@ public struct PromptTemplate: Sendable, Equatable {
         var body: [Substring] = []
         func flush() {
             guard let current else { return }
-            var text = body.joined(separator: "\n")
-            if text.hasSuffix("\n") { text.removeLast() }
-            sections[current] = text
+            sections[current] = body.map { $0 + "\n" }.joined()
         }
-        for line in Self.removingComments(text).split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines = Self.removingComments(text).split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }  // the file's final newline ends the last line
+        for line in lines {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("<!-- section:") && trimmed.hasSuffix("-->") {
                 flush()
@@ -57,7 +57,14 @@ public struct PromptTemplate: Sendable, Equatable {
             throw RoutingError(problem: "prompt template \(source) has no `<!-- section: \(section) -->`",
                                fix: "add the section or choose another strategy")
         }
-        return Self.fill(prefix, question: question) + Self.fill(suffix, question: question)
+        // The prompt ends where the section's last line ends, so the model continues that line.
+        let tail = suffix.hasSuffix("\n") ? String(suffix.dropLast()) : suffix
+        return Self.fill(prefix, question: question) + Self.fill(tail, question: question)
+    }
+
+    /// The shared prefix for `question`: the part the assessment and the answer have in common.
+    public func prefix(question: String) -> String {
+        Self.fill(sections["prefix"] ?? "", question: question)
     }
 
     /// Text that means the model has started a new prompt of its own (a base model tends to

@@ -1,0 +1,38 @@
+import Foundation
+import TestSupport
+
+/// An isolated environment for running the built `escalator`: its own HOME and XDG folders,
+/// so tests never touch the user's config or managed server.
+struct CLIEnvironment {
+    let home: TemporaryDirectory
+    var variables: [String: String]
+
+    init() throws {
+        home = try TemporaryDirectory(prefix: "cli")
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home.path
+        env["XDG_CONFIG_HOME"] = home.file("config")
+        env["XDG_STATE_HOME"] = home.file("state")
+        env["XDG_DATA_HOME"] = home.file("data")
+        env["XDG_CACHE_HOME"] = home.file("cache")
+        env["ESCALATOR_LOCAL_MANAGED"] = "never"
+        env["ESCALATOR_LOCAL_MODEL"] = LlamaServerFixture.modelPath
+        env["ESCALATOR_LOCAL_SERVER"] = LlamaServerFixture.serverPath
+        env.removeValue(forKey: "ESCALATOR_CONFIG")
+        variables = env
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> RunResult {
+        try runBinary(BuiltProducts.executable("escalator"), arguments, stdin: stdin,
+                      environment: variables.merging(extra) { $1 })
+    }
+
+    func remove() { home.remove() }
+}
+
+func jsonObject(_ text: String) throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        throw CocoaError(.coderReadCorrupt)
+    }
+    return object
+}

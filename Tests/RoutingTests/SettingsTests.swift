@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Routing
+
+@Suite struct SettingsTests {
+    func home() throws -> TemporaryDirectory { try TemporaryDirectory(prefix: "settings") }
+
+    @Test func precedenceIsDefaultsFileEnvironmentFlags() throws {
+        let dir = try home()
+        defer { dir.remove() }
+        let file = dir.file("c.toml")
+        try """
+        [local]
+        url = "http://file:1"
+        context = 4096
+        [thresholds]
+        local_min = 0.7
+        sonnet_min = 0.2
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let env = ["HOME": dir.path, "ESCALATOR_LOCAL_URL": "http://env:2", "ESCALATOR_THRESHOLDS_SONNET_MIN": "0.25"]
+        let s = try Settings.load(configFile: file, environment: env, overrides: [("local.url", "http://flag:3")])
+        #expect(s.local.url == "http://flag:3")          // flag beats env beats file
+        #expect(s.thresholds.sonnetMin == 0.25)          // env beats file
+        #expect(s.thresholds.localMin == 0.7)            // file beats default
+        #expect(s.local.context == 4096)
+        #expect(s.local.parallel == Settings.Local().parallel)  // default kept
+        #expect(s.configFile == file)
+    }
+
+    @Test func defaultsFollowXDG() throws {
+        let s = try Settings.load(configFile: nil, environment: ["HOME": "/h", "XDG_STATE_HOME": "/state"])
+        #expect(s.paths.state == "/state/escalator")
+        #expect(s.paths.config == "/h/.config/escalator")
+        #expect(s.local.model == "/h/.cache/escalator/models/gemma-3-270m-q4_k_m.gguf")
+    }
+
+    @Test func unknownKeyInFileNamesTheKeyAndTheKnownOnes() throws {
+        let dir = try home()
+        defer { dir.remove() }
+        let file = dir.file("c.toml")
+        try "[thresholds]\nlocal_mni = 0.5\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = try #require(throws: RoutingError.self) { try Settings.load(configFile: file, environment: ["HOME": dir.path]) }
+        #expect(error.description.contains("thresholds.local_mni"))
+        #expect(error.description.contains("thresholds.local_min"))
+        #expect(error.description.contains(file))
+    }
+
+    @Test func syntaxErrorNamesTheLine() throws {
+        let dir = try home()
+        defer { dir.remove() }
+        let file = dir.file("c.toml")
+        try "[local]\nurl = \"ok\"\ncontext = = 3\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = try #require(throws: RoutingError.self) { try Settings.load(configFile: file, environment: ["HOME": dir.path]) }
+        #expect(error.problem.contains("line 3"))
+    }
+
+    @Test func invalidValuesAreRefusedWithTheExpectedForm() throws {
+        let error = try #require(throws: RoutingError.self) {
+            try Settings.load(configFile: nil, environment: ["HOME": "/nonexistent", "ESCALATOR_LOCAL_PARALLEL": "many"])
+        }
+        #expect(error.description.contains("ESCALATOR_LOCAL_PARALLEL"))
+        #expect(error.description.contains("whole number"))
+        #expect(throws: RoutingError.self) {
+            try Settings.load(configFile: nil, environment: ["HOME": "/nonexistent"], overrides: [("assessment.strategy", "vibes")])
+        }
+    }
+
+    @Test func missingExplicitConfigIsAnError() {
+        #expect(throws: RoutingError.self) { try Settings.load(configFile: "/nonexistent/c.toml", environment: ["HOME": "/x"]) }
+    }
+
+    @Test func annotatedConfigLoadsBackToTheSameSettings() throws {
+        let dir = try home()
+        defer { dir.remove() }
+        var original = Settings(paths: Paths(environment: ["HOME": dir.path]))
+        original.thresholds = Thresholds(localMin: 0.65, sonnetMin: 0.35)
+        original.calibration = .isotonic(x: [0, 0.5, 1], y: [0.1, 0.4, 0.95])
+        original.local.url = "http://example.invalid:9"
+        let file = dir.file("c.toml")
+        try original.annotatedConfig().write(toFile: file, atomically: true, encoding: .utf8)
+        var loaded = try Settings.load(configFile: file, environment: ["HOME": dir.path])
+        loaded.configFile = nil
+        #expect(loaded == original)
+    }
+}

@@ -1,0 +1,5 @@
+import TestSupport
+
+enum TestPaths {
+    static var prompts: String { BuiltProducts.packageRoot + "/prompts" }
+}
