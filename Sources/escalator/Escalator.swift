@@ -16,6 +16,8 @@ struct Escalator: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            AskCommand.self, AssessCommand.self, InitCommand.self, DoctorCommand.self, LocalCommand.self,
+            EvalCommand.self, TuneCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// The Evaluation module; its types arrive with their issue.
