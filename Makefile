@@ -62,18 +62,18 @@ model: python
 
 build: apt
 	@echo "==> swift build (first build about 2 minutes: fetches and compiles the packages)"
-	@swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || exit $${PIPESTATUS[0]}
+	@set -o pipefail; swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 test: setup build
 	@echo "==> swift test (unit tests, then integration tests with a real llama-server, sshd and tmux)"
-	@ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) swift test 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'; exit $${PIPESTATUS[0]}
+	@set -o pipefail; ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) swift test 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 demo: setup build
 	@bash .ci/demo.sh $(BIN)/escalator
 
 bench: setup
 	@echo "==> swift build -c release (about 3 minutes the first time)"
-	@swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || exit $${PIPESTATUS[0]}
+	@set -o pipefail; swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 	@bash .ci/bench.sh .build/release
 
 clean:
