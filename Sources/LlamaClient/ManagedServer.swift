@@ -126,7 +126,11 @@ public struct ManagedServer: Sendable {
         kill(state.pid, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while Self.isAlive(pid: state.pid) && Date() < deadline { usleep(20_000) }
-        if Self.isAlive(pid: state.pid) { kill(state.pid, SIGKILL) }
+        if Self.isAlive(pid: state.pid) {
+            kill(state.pid, SIGKILL)
+            let end = Date().addingTimeInterval(5)
+            while Self.isAlive(pid: state.pid) && Date() < end { usleep(10_000) }
+        }
         return state
     }
 
@@ -210,9 +214,18 @@ public struct ManagedServer: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        // Start with an empty signal mask and default handlers: whoever started escalator may
+        // have blocked SIGTERM (Foundation's Process does), and the server must still stop on it.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
         // glibc's POSIX_SPAWN_SETSID (0x80) sits behind _GNU_SOURCE, which Swift does not see.
         let setsid: Int16 = 0x80
-        posix_spawnattr_setflags(&attributes, setsid)
+        posix_spawnattr_setflags(&attributes, setsid | Int16(POSIX_SPAWN_SETSIGMASK) | Int16(POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

@@ -27,7 +27,29 @@ public struct Settings: Sendable, Equatable {
         public var promptsDir = ""
     }
 
+    /// Where escalated questions go: a tmux session per tier running a terminal agent, on this
+    /// machine (`transport = local`) or on a host reached over SSH.
+    public struct Remote: Sendable, Equatable {
+        public var transport = "local"
+        public var host = ""
+        public var user = ""
+        public var port = 22
+        public var identityFile = ""
+        public var knownHosts = ""
+        public var tmuxSocket = "escalator"
+        public var agent = "claude-code"
+        public var command = "claude"
+        public var permission = "deny"
+        public var trust = "accept"
+        public var clear = "true"
+        public var answerTimeoutS = 600
+        public var sonnetModel = "sonnet"
+        public var opusModel = "opus"
+        public var sessionPrefix = "escalator-"
+    }
+
     public var local = Local()
+    public var remote = Remote()
     public var assessment = AssessmentSettings()
     public var calibration = Calibration.identity
     public var thresholds = Thresholds()

@@ -17,6 +17,7 @@ struct Escalator: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AskCommand.self, AssessCommand.self, InitCommand.self, DoctorCommand.self, LocalCommand.self,
+            ScreenCommand.self,
             EvalCommand.self, TuneCommand.self,
         ]
     )

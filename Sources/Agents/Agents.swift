@@ -1,1 +1,0 @@
-// The Agents module; its types arrive with their issue.

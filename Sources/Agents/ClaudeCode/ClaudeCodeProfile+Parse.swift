@@ -1,0 +1,159 @@
+import Foundation
+
+/// Classifying one capture of a Claude Code pane, following the detection order of the
+/// research notes (§9): modal first, then limit/error rows after the last prompt, then busy
+/// markers, then idle.
+extension ClaudeCodeProfile {
+    typealias Markers = ClaudeCodeMarkers
+
+    public func parse(_ pane: String, after submission: Submission?) -> ScreenState {
+        let lines = PaneText.lines(pane)
+        let width = Self.paneWidth(lines)
+        guard let composer = Self.findComposer(lines) else {
+            if let modal = Self.findModal(lines) { return modal }
+            return ScreenState(kind: .unknown, detail: "no composer and no known dialog on screen")
+        }
+        let (echo, matched) = Self.findEcho(lines[..<composer.top], sent: submission?.text)
+        let footer = Array(lines[(composer.bottom + 1)...])
+        if submission != nil && !matched {
+            // Only older prompts are on screen: ours was not submitted (or not drawn) yet.
+            let busy = Self.busyMarker(Array(lines[max(0, composer.top - 8)..<composer.top]), footer: footer)
+            return ScreenState(kind: busy == nil ? .idle : .busy, detail: busy ?? "the prompt is not on screen yet",
+                               promptEchoed: false)
+        }
+        let echoed: Bool? = submission == nil ? nil : true
+        let blockStart = echo.map { $0 + 1 } ?? 0
+        // An older prompt's answer ends where the next prompt's echo begins.
+        let blockEnd = lines[blockStart..<composer.top].firstIndex { Markers.echoText($0) != nil } ?? composer.top
+        let block = Array(lines[blockStart..<blockEnd])
+        let answer = Self.extractAnswer(block, width: width, afterEcho: echo != nil)
+
+        if let (kind, message) = Self.limitOrError(block, width: width) {
+            return ScreenState(kind: kind, answer: answer, detail: message, promptEchoed: echoed)
+        }
+        let windowStart = max(blockStart, composer.top - 8)
+        if let busy = Self.busyMarker(Array(lines[windowStart..<composer.top]), footer: footer) {
+            return ScreenState(kind: .busy, detail: busy, promptEchoed: echoed)
+        }
+        let completion = block.last(where: Markers.isCompletion)
+            ?? block.last(where: { $0.contains("Interrupted · What should Claude do instead?") }).map(PaneText.trimmed)
+        return ScreenState(kind: .idle, answer: answer, detail: completion, promptEchoed: echoed)
+    }
+
+    /// The pane width: the longest rule (rules span the pane), else the longest row.
+    static func paneWidth(_ lines: [String]) -> Int {
+        let rules = lines.filter(Markers.isRule).map(\.count)
+        return rules.max() ?? lines.map(\.count).max() ?? 80
+    }
+
+    // MARK: Composer
+
+    /// The composer sandwich at the bottom: a rule, a `❯` row (plus wrapped rows), a rule,
+    /// then at most a few footer rows.
+    static func findComposer(_ lines: [String]) -> (top: Int, bottom: Int)? {
+        let count = lines.count
+        guard count >= 3 else { return nil }
+        for bottom in stride(from: count - 1, through: max(1, count - 12), by: -1) where Markers.isRule(lines[bottom]) {
+            let after = lines[(bottom + 1)...]
+            if after.filter({ !$0.isEmpty }).count > 4 || after.contains(where: Markers.isRule) { continue }
+            for top in stride(from: bottom - 1, through: max(0, bottom - 14), by: -1) where Markers.isRule(lines[top]) {
+                if let input = lines[(top + 1)..<bottom].first(where: { !$0.isEmpty }), Markers.isComposerInput(input) {
+                    return (top, bottom)
+                }
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The echoed prompt to read the answer after, and whether it matches `sent`.
+    ///
+    /// With `sent`, the last echo that shows its first line (or a prefix of it, when the echo
+    /// wrapped) wins; `[Pasted text …]` echoes match any text. When no echo is on screen at
+    /// all (a long answer pushed it off), the answer is read from the top and counts as
+    /// matched; when only other prompts' echoes are visible, it does not match. Without
+    /// `sent`, the last echo is used.
+    static func findEcho(_ lines: ArraySlice<String>, sent: String?) -> (index: Int?, matched: Bool) {
+        let echoes = lines.indices.filter { Markers.echoText(lines[$0]) != nil }
+        guard let sent else { return (echoes.last, true) }
+        guard !echoes.isEmpty else { return (nil, startsMidAnswer(lines)) }
+        let wanted = PaneText.collapsed(sent.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .first(where: { !PaneText.trimmed(String($0)).isEmpty }).map(String.init) ?? sent)
+        let match = echoes.last { index in
+            let shown = PaneText.collapsed(Markers.echoText(lines[index]) ?? "")
+            if shown.hasPrefix("[Pasted text") { return true }
+            return !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted))
+        }
+        return (match, match != nil)
+    }
+
+    /// Whether rows with no echo on them begin inside an answer (its echo scrolled off the
+    /// top) rather than being a fresh screen (banner, or nothing after `/clear`).
+    static func startsMidAnswer(_ lines: ArraySlice<String>) -> Bool {
+        guard let first = lines.first(where: { !$0.isEmpty }) else { return false }
+        if lines.contains(where: { $0.contains("Claude Code v") || $0.contains("Welcome to Claude") || $0.contains("▐▛") }) {
+            return false
+        }
+        if first.hasPrefix("  ") { return true }
+        guard let glyph = first.first else { return false }
+        return Markers.bullets.contains(glyph) && first.dropFirst().first == " "
+    }
+
+    // MARK: Limit, error, busy
+
+    /// A limit or error row after the last prompt (`⎿  You've hit your limit …`,
+    /// `⎿  API Error: …`, `● API Error: …`). Rows under a tool call are tool output and do
+    /// not count; API errors that are being retried are busy, not errors.
+    static func limitOrError(_ block: [String], width: Int) -> (ScreenState.Kind, String)? {
+        var inTool = false
+        for (index, row) in block.enumerated() {
+            if let first = row.first, first != " " {
+                let body = Markers.markedText(row) ?? ""
+                inTool = Markers.bullets.contains(first) && isToolCall(body)
+            }
+            guard let text = Markers.markedText(row) else { continue }
+            if inTool && PaneText.trimmed(row).hasPrefix("⎿") { continue }
+            if text.contains("Retrying in") { continue }
+            let kind: ScreenState.Kind
+            if Markers.limitPrefixes.contains(where: text.hasPrefix) {
+                kind = .limit
+            } else if Markers.errorPrefixes.contains(where: text.hasPrefix) {
+                kind = .error
+            } else {
+                continue
+            }
+            // Rejoin a message that wrapped onto indented rows.
+            var rows = [text]
+            for next in block[(index + 1)...] {
+                guard next.hasPrefix("  "), Markers.markedText(next) == nil, !PaneText.trimmed(next).isEmpty else { break }
+                rows.append(PaneText.trimmed(next))
+            }
+            let joined = WrapJoiner(width: width - 5).join(rows)
+            return (kind, joined[0])
+        }
+        return nil
+    }
+
+    /// The first busy marker in the rows above the composer or in the footer.
+    static func busyMarker(_ window: [String], footer: [String]) -> String? {
+        for row in window.reversed() {
+            if Markers.isSpinner(row) || Markers.hasLiveCounter(row) || Markers.hasInterruptHint(row)
+                || Markers.busyPhrases.contains(where: row.contains)
+                || (row.contains("Retrying in") && row.contains("attempt")) {
+                return PaneText.trimmed(row)
+            }
+        }
+        for row in footer where Markers.hasInterruptHint(row) {
+            return PaneText.trimmed(row)
+        }
+        return nil
+    }
+
+    /// `Name(args)` after a bullet: a tool call, not prose.
+    static func isToolCall(_ body: String) -> Bool {
+        guard let paren = body.firstIndex(of: "(") else { return false }
+        let name = body[..<paren]
+        guard let first = name.first, first.isLetter else { return false }
+        return !name.contains(" ") || name.hasSuffix(" (MCP)")
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Claude Code (the `claude` CLI) driven through its terminal UI.
+///
+/// All Claude-Code specifics live here and in `ClaudeCodeMarkers`: how its screens look in
+/// 2.0.x and 2.1.x (Linux `●` and macOS `⏺`), how to submit a prompt, how its menus are
+/// answered and how `/model` is used.
+public struct ClaudeCodeProfile: AgentProfile {
+    public var name: String { "claude-code" }
+
+    /// Quiet period before `idle` is trusted (ccmanager uses 1.5 s, agentapi 2 s).
+    public var settleTime: Duration
+    /// Pause between the text and Enter, so Enter is not taken as a newline.
+    public var enterDelay: Duration
+    /// Prompts longer than this, or with line breaks, are pasted instead of typed.
+    public var pasteThreshold: Int
+
+    public init(settleTime: Duration = .milliseconds(1500), enterDelay: Duration = .milliseconds(150),
+                pasteThreshold: Int = 200) {
+        self.settleTime = settleTime
+        self.enterDelay = enterDelay
+        self.pasteThreshold = pasteThreshold
+    }
+
+    /// Phrases after the prompt that mean the turn ended: the completion row's ` for `
+    /// (`✻ Worked for 3s`) and the interrupt notice.
+    public var completionMarkers: [String] {
+        ["Worked for", "Churned for", "Baked for", "Cogitated for", "Interrupted · What should Claude do instead?"]
+    }
+
+    /// Short single-line prompts are typed (`send-keys -l`); long or multi-line ones go in as
+    /// one bracketed paste. Enter is always a separate step after a pause.
+    public func submission(for prompt: String) -> Submission {
+        let multiLine = prompt.contains("\n") || prompt.contains("\r")
+        let first: InputStep = multiLine || prompt.count > pasteThreshold ? .paste(prompt) : .type(prompt)
+        return Submission(prompt: prompt, text: prompt, steps: [first, .pause(enterDelay), .key(.enter)])
+    }
+
+    /// `/model <alias>` for a direct switch, bare `/model` for the picker.
+    public func modelCommand(_ alias: String?) -> String? {
+        alias.map { "/model \($0)" } ?? "/model"
+    }
+
+    /// Picks `index` in the picker for this session only: arrows, then `s` where the footer
+    /// offers it (2.1.220+), otherwise Enter.
+    public func selectForSession(_ index: Int, in menu: ScreenMenu) -> [InputStep] {
+        var steps = select(index, in: menu)
+        if menu.footer?.contains("s to use this session only") == true {
+            steps[steps.count - 1] = .type("s")
+        }
+        return steps
+    }
+
+    /// Reads the row under the last `/model` echo: `Set model to …`, `Kept model as …`, or
+    /// `Model '…' not found`.
+    public func modelSwitchResult(_ pane: String) -> ModelSwitchResult? {
+        let lines = PaneText.lines(pane)
+        guard let echo = lines.lastIndex(where: { ClaudeCodeMarkers.echoText($0)?.hasPrefix("/model") == true }) else {
+            return nil
+        }
+        for row in lines[(echo + 1)...].prefix(6) {
+            guard let text = ClaudeCodeMarkers.markedText(row) else { continue }
+            if text.hasPrefix("Set model to ") {
+                var label = String(text.dropFirst("Set model to ".count))
+                for suffix in [" and saved as your default", " with ", " · "] {
+                    if let range = label.range(of: suffix) { label = String(label[..<range.lowerBound]) }
+                }
+                return .switched(label: label)
+            }
+            if text.hasPrefix("Kept model as ") { return .kept(label: String(text.dropFirst("Kept model as ".count))) }
+            if text.hasPrefix("Model '") || text.hasPrefix("Failed to validate model")
+                || text.contains("is not available") {
+                return .rejected(message: text)
+            }
+        }
+        return nil
+    }
+}
