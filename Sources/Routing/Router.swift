@@ -2,18 +2,24 @@ import Foundation
 import LlamaClient
 import Logging
 
-/// The path of one question: self-assessment, policy decision, answer. Remote tiers are not
-/// wired yet, so a question the policy escalates is answered locally and marked degraded.
+/// The path of one question: self-assessment, policy decision, answer. An escalated question
+/// goes to its tier's agent session; if the agent cannot answer (usage limit, API error, crash,
+/// unreachable host) or no remote is configured, it is answered locally and marked degraded
+/// with the reason, never dropped.
 public struct Router: Sendable {
     public let assessor: Assessor
     public let answerer: LocalAnswerer
     public let policy: Policy
+    /// The remote tiers; nil when none is configured.
+    public let remote: RemoteAgents?
     private let logger: Logger
 
-    public init(assessor: Assessor, answerer: LocalAnswerer, policy: Policy, logger: Logger = Logger(label: "escalator.router")) {
+    public init(assessor: Assessor, answerer: LocalAnswerer, policy: Policy, remote: RemoteAgents? = nil,
+                logger: Logger = Logger(label: "escalator.router")) {
         self.assessor = assessor
         self.answerer = answerer
         self.policy = policy
+        self.remote = remote
         self.logger = logger
     }
 
@@ -32,13 +38,33 @@ public struct Router: Sendable {
         let route = policy.decide(p: assessment?.pLocalCorrect, choice: choice)
         logger.debug("routed", metadata: ["tier": "\(route.tier)", "reason": "\(route.reason)"])
         var degradedReason: String?
+        var tierUsed = Tier.local
+        var text: String?
         if !route.tier.isLocal {
-            degradedReason = "remote tier \(route.tier.name) is not available in this version; answered locally"
+            if let remote {
+                do {
+                    let answer = try await remote.driver(for: route.tier).ask(question)
+                    if answer.text.isEmpty {
+                        degradedReason = "\(route.tier.name) gave no answer (permissions: \(answer.permissions.joined(separator: "; "))); answered locally"
+                    } else {
+                        text = answer.text
+                        tierUsed = route.tier
+                        onText(answer.text)
+                    }
+                } catch {
+                    degradedReason = "\(route.tier.name) failed (\(error)); answered locally"
+                    logger.debug("remote tier failed; falling back to local", metadata: ["error": "\(error)"])
+                }
+            } else {
+                degradedReason = "no remote agent is configured for \(route.tier.name); answered locally"
+            }
         }
-        let local = try await answerer.answer(question, onText: onText)
+        if text == nil {
+            text = try await answerer.answer(question, onText: onText).text
+        }
         let end = ContinuousClock.now
         return RoutedAnswer(
-            id: id, question: question, route: route, assessment: assessment, tierUsed: .local, answer: local.text,
+            id: id, question: question, route: route, assessment: assessment, tierUsed: tierUsed, answer: text ?? "",
             costUsd: 0,
             timingsMs: .init(assess: (assessed - start).milliseconds, answer: (end - assessed).milliseconds,
                              total: (end - start).milliseconds),

@@ -12,11 +12,15 @@ struct AskCommand: AsyncParsableCommand {
         error. With --json, one object is printed: id, question, route {tier, reason, score, thresholds}, \
         assessment, tier_used, answer, cost_usd, timings_ms {assess, answer, total}, degraded.
 
-        Remote tiers (sonnet, opus) are not wired in this version: a question the policy escalates is \
-        answered locally and marked "degraded": true with the reason.
+        An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus) \
+        running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
+        read off its screen; watch it with `escalator attach`. If the agent cannot answer (usage limit, \
+        API error, crash, host unreachable, not installed), the question is answered locally and \
+        marked "degraded": true with the reason.
 
         Examples:
           escalator ask "What is the capital of France?"
+          escalator ask --tier opus "Review this design: ..."
           escalator ask --json --tier local "Summarise: ..."
           escalator ask --set thresholds.local_min=0.8 "What is 17 * 23?"
         """)
@@ -24,7 +28,7 @@ struct AskCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var input: QuestionInput
     @Flag(help: "Print one JSON object instead of text.") var json = false
-    @Option(help: ArgumentHelp("auto (decide from the assessment) or a tier: local, sonnet, opus.", valueName: "tier"))
+    @Option(help: ArgumentHelp("auto (decide from the assessment) or force a tier: local, sonnet, opus.", valueName: "tier"))
     var tier = "auto"
 
     func run() async throws {

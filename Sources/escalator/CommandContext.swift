@@ -26,6 +26,22 @@ struct CommandContext {
         let template = try template()
         return Router(assessor: try assessor(endpoint),
                       answerer: LocalAnswerer(client: endpoint.client, template: template, maxTokens: settings.local.answerMaxTokens),
-                      policy: Policy(thresholds: settings.thresholds), logger: logger)
+                      policy: Policy(thresholds: settings.thresholds), remote: remoteAgents(), logger: logger)
+    }
+
+    /// The remote tiers, or nil when the agent cannot be started here (the router then answers
+    /// escalated questions locally, marked degraded, and says why).
+    func remoteAgents() -> RemoteAgents? {
+        if settings.remote.transport == "local" {
+            let program = (try? CommandLineWords.split(settings.remote.command).first) ?? nil
+            guard let program, DoctorCommand.which(program) != nil || FileManager.default.isExecutableFile(atPath: program) else {
+                logger.debug("remote agent command not found locally", metadata: ["command": "\(settings.remote.command)"])
+                return nil
+            }
+        }
+        do { return try RemoteAgents(settings: settings, logger: logger) } catch {
+            logger.warning("remote tiers unavailable: \(error)")
+            return nil
+        }
     }
 }

@@ -85,8 +85,20 @@ struct DoctorCommand: AsyncParsableCommand {
         let tmux = Self.which("tmux")
         checks.append(Check(name: "tmux", ok: tmux != nil, detail: tmux ?? "not found",
                             fix: "apt-get install tmux (needed for remote escalation)", required: false))
-        checks.append(Check(name: "remote agent", ok: true, detail: "not wired in this version: escalated questions are answered locally (degraded)",
-                            required: false))
+        let remote = settings.remote
+        if remote.transport == "ssh" {
+            checks.append(Check(name: "remote agent", ok: !remote.host.isEmpty,
+                                detail: remote.host.isEmpty ? "transport ssh but remote.host is empty" : "`\(remote.command)` over SSH on \(remote.host) (checked when a question escalates)",
+                                fix: "set remote.host; accept its key with `escalator trust-host HOST`", required: false))
+        } else {
+            let program = (try? CommandLineWords.split(remote.command).first) ?? nil
+            let found = program.flatMap { Self.which($0) ?? (FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil) }
+            checks.append(Check(name: "remote agent", ok: found != nil,
+                                detail: found.map { "`\(remote.command)` in local tmux sessions (socket \(remote.tmuxSocket))" }
+                                    ?? "`\(remote.command)` not found: escalated questions are answered locally (degraded)",
+                                fix: "install Claude Code, or set remote.command (e.g. the claude-sim stand-in), or remote.transport = \"ssh\"",
+                                required: false))
+        }
         report(checks)
         if checks.contains(where: { !$0.ok && $0.required }) { throw ExitCode(1) }
     }

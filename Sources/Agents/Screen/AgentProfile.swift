@@ -95,6 +95,10 @@ public protocol AgentProfile: Sendable {
 
     /// The outcome of the last model command on screen, if any.
     func modelSwitchResult(_ pane: String) -> ModelSwitchResult?
+
+    /// Whether `parse` can tell that the agent is ready for input before anything was sent
+    /// (false for agents whose only signal is a marker the driver asked for).
+    var detectsReadiness: Bool { get }
 }
 
 extension AgentProfile {
@@ -115,4 +119,6 @@ extension AgentProfile {
     public func modelCommand(_ alias: String?) -> String? { nil }
 
     public func modelSwitchResult(_ pane: String) -> ModelSwitchResult? { nil }
+
+    public var detectsReadiness: Bool { true }
 }

@@ -11,6 +11,8 @@ public struct MarkerProfile: AgentProfile {
     public var name: String { "marker" }
     public var settleTime: Duration
     public var completionMarkers: [String] { [] }
+    /// A plain program shows no sign of readiness; only the marker after a prompt counts.
+    public var detectsReadiness: Bool { false }
     /// Makes a fresh marker for each submission.
     public var makeMarker: @Sendable () -> String
 
@@ -48,7 +50,18 @@ public struct MarkerProfile: AgentProfile {
         let lines = PaneText.lines(pane)
         let quoted = "\"\(marker)\""
         let echoEnd = lines.lastIndex { $0.contains(quoted) }
-        let start = echoEnd.map { $0 + 1 } ?? 0
+        var start = echoEnd.map { $0 + 1 } ?? 0
+        if let echoEnd {
+            // The echoed instruction may wrap: skip its tail, which ends "(without the quotes).".
+            let tail = "(withoutthequotes)."
+            var joined = lines[echoEnd].replacingOccurrences(of: " ", with: "")
+            var k = echoEnd
+            while !joined.contains(tail) && k + 1 < lines.count && k - echoEnd < 6 {
+                k += 1
+                joined += lines[k].replacingOccurrences(of: " ", with: "")
+            }
+            if joined.contains(tail) { start = k + 1 }
+        }
         guard start <= lines.count,
               let done = lines[start...].firstIndex(where: { Self.isMarkerLine($0, marker) }) else {
             return ScreenState(kind: .busy, detail: "waiting for \(marker)")

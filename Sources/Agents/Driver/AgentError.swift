@@ -1,0 +1,43 @@
+/// Why a remote agent could not answer, typed so the router can fall back (a usage limit or an
+/// API error means "try another tier"; a timeout means "the agent is stuck").
+public struct AgentError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure; a struct so kinds can be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        /// The agent hit a usage or rate limit.
+        public static let usageLimit = Code("usage limit")
+        /// The agent reported an API error for the turn.
+        public static let apiError = Code("API error")
+        /// A permission prompt appeared and the policy is `stop`.
+        public static let permissionStopped = Code("permission prompt (policy stop)")
+        /// A dialog appeared that the policy does not answer.
+        public static let dialogStopped = Code("dialog")
+        /// The turn did not end before the answer timeout.
+        public static let timeout = Code("timeout")
+        /// The agent's process ended (the pane or session is gone).
+        public static let crashed = Code("agent exited")
+        /// The model could not be switched to the requested alias.
+        public static let modelSwitchFailed = Code("model switch failed")
+        /// The screen was not recognised, so nothing was typed.
+        public static let unknownScreen = Code("unrecognised screen")
+    }
+
+    public var code: Code
+    /// The agent's own message or what was on screen.
+    public var message: String
+    /// The tmux session, for `tmux attach` hints.
+    public var session: String
+
+    public init(code: Code, message: String, session: String) {
+        self.code = code
+        self.message = message
+        self.session = session
+    }
+
+    public var description: String {
+        "agent in tmux session \(session): \(code): \(message) — watch it with `escalator attach`"
+    }
+}

@@ -1,0 +1,78 @@
+/// How the driver answers what the agent asks: tool permissions, the folder-trust dialog, and
+/// whether each question starts a fresh conversation.
+public struct AgentPolicy: Sendable, Equatable {
+    /// What to do with a tool-permission prompt. Every prompt is logged.
+    public enum Permission: String, Sendable, CaseIterable {
+        /// Choose the "No" option: the agent answers without the tool (the safe default).
+        case deny
+        /// Choose "Yes" for this one call.
+        case approve
+        /// Stop with `AgentError.permissionStopped`, leaving the prompt for a person.
+        case stop
+    }
+
+    /// What to do with the start-up dialog asking whether to trust the folder.
+    public enum Trust: String, Sendable, CaseIterable {
+        /// Choose the option labelled "Yes, I trust this folder" (by label, never by position).
+        case accept
+        /// Stop with `AgentError.dialogStopped`.
+        case stop
+    }
+
+    public var permission: Permission
+    public var trust: Trust
+    /// Send `/clear` before each question so unrelated questions do not share context.
+    public var clearBeforeQuestion: Bool
+    /// How long one answer may take.
+    public var answerTimeout: Duration
+    /// How long the agent may take to start and show its composer.
+    public var startTimeout: Duration
+
+    public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
+                answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60)) {
+        self.permission = permission
+        self.trust = trust
+        self.clearBeforeQuestion = clearBeforeQuestion
+        self.answerTimeout = answerTimeout
+        self.startTimeout = startTimeout
+    }
+}
+
+/// One agent session: a tmux session running the agent command, on one model.
+public struct AgentSessionSpec: Sendable, Equatable {
+    /// The tmux session name, e.g. `escalator-sonnet`.
+    public var name: String
+    /// The program and arguments that start the agent (`["claude"]`).
+    public var command: [String]
+    /// The model alias the session should be on (`sonnet`, `opus`), or nil to leave it.
+    public var model: String?
+    public var width: Int
+    public var height: Int
+    public var workingDirectory: String?
+    public var environment: [String: String]
+
+    public init(name: String, command: [String], model: String?, width: Int = 120, height: Int = 40,
+                workingDirectory: String? = nil, environment: [String: String] = [:]) {
+        self.name = name
+        self.command = command
+        self.model = model
+        self.width = width
+        self.height = height
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+    }
+}
+
+/// A remote agent's answer and how it was obtained.
+public struct AgentAnswer: Sendable, Equatable {
+    public var text: String
+    /// The tmux session that answered.
+    public var session: String
+    /// The model alias the session was on.
+    public var model: String?
+    /// Permission prompts met during the turn and what the policy chose.
+    public var permissions: [String]
+    /// True when the agent crashed and the question was asked again in a restarted session.
+    public var retried: Bool
+    public var elapsedMs: Double
+}

@@ -1,1 +1,0 @@
-// The Remote module; its types arrive with their issue.

@@ -1,0 +1,397 @@
+import Foundation
+import Logging
+
+/// tmux on top of any ``Transport``: sessions, byte-exact paste, named keys, screen capture,
+/// change notification and a cross-process lock per pane.
+///
+/// Every tmux invocation is an argument vector. Text reaches a pane only through
+/// `load-buffer -` (fed from the command's standard input) and `paste-buffer -p` (bracketed
+/// paste), never through a shell string or as key names; keys are sent by name with `send-keys`.
+public struct Tmux: Sendable {
+    /// Where tmux runs.
+    public let transport: any Transport
+    /// Which tmux server.
+    public let socket: TmuxSocket
+    /// The tmux executable on the target machine.
+    public let executable: String
+    /// The config file used when this starts the server (`-f`); nil uses tmux's default.
+    public let configFile: String?
+    /// The timeout for each short tmux command.
+    public var commandTimeout: Duration
+    private let logger: Logger
+
+    /// Creates a tmux driver.
+    /// - Parameters:
+    ///   - transport: Runs the tmux commands (local or SSH).
+    ///   - socket: The tmux server; a private named socket keeps escalator's sessions apart.
+    ///   - executable: The tmux binary; defaults to `tmux` on PATH.
+    ///   - configFile: Passed as `-f` (only matters when the server starts); nil uses the default.
+    ///   - commandTimeout: Limit for each tmux command; defaults to 15 s.
+    ///   - logger: Receives debug and trace messages.
+    public init(transport: any Transport, socket: TmuxSocket = .named("escalator"), executable: String = "tmux",
+                configFile: String? = nil, commandTimeout: Duration = .seconds(15),
+                logger: Logger = Logger(label: "escalator.remote.tmux")) {
+        self.transport = transport
+        self.socket = socket
+        self.executable = executable
+        self.configFile = configFile
+        self.commandTimeout = commandTimeout
+        self.logger = logger
+    }
+
+    /// The full argument vector for a tmux command.
+    public func command(_ arguments: [String]) -> [String] {
+        [executable] + socket.arguments + (configFile.map { ["-f", $0] } ?? []) + arguments
+    }
+
+    /// Runs a tmux command and returns its result whatever the exit status.
+    public func run(_ arguments: [String], stdin: [UInt8]? = nil) async throws -> CommandResult {
+        logger.trace("tmux", metadata: ["args": "\(arguments)"])
+        return try await transport.run(command(arguments), stdin: stdin, timeout: commandTimeout)
+    }
+
+    /// Runs a tmux command and throws ``RemoteError`` (code `tmuxFailed`) unless it succeeds.
+    @discardableResult
+    public func checked(_ arguments: [String], stdin: [UInt8]? = nil) async throws -> CommandResult {
+        let result = try await run(arguments, stdin: stdin)
+        guard result.succeeded else {
+            let reason = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RemoteError(.tmuxFailed, call: "tmux \(arguments.first ?? "")", cCode: result.exitStatus,
+                              libraryMessage: reason.isEmpty ? result.exitSignal.map { "signal \($0)" } : reason,
+                              message: "tmux \(arguments.joined(separator: " ")) failed on \(transport.endpointDescription) (socket \(socket))")
+        }
+        return result
+    }
+
+    // MARK: Sessions
+
+    /// Creates a detached session of a fixed size running `command` and returns its first pane.
+    /// - Parameters:
+    ///   - name: Letters, digits, `-` and `_` only.
+    ///   - command: The program and arguments. With two or more elements tmux executes them directly;
+    ///     a single element is run by tmux through `sh -c`. Nil runs the default shell.
+    ///   - width: Columns (fixed so the app does not repaint on resizes).
+    ///   - height: Rows.
+    ///   - workingDirectory: The start directory, or nil.
+    ///   - environment: Variables set in the session (`-e NAME=value`).
+    public func newSession(_ name: String, command: [String]? = nil, width: Int = 120, height: Int = 40,
+                           workingDirectory: String? = nil, environment: [String: String] = [:]) async throws -> TmuxPane {
+        try Self.validate(sessionName: name)
+        var arguments = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "-P", "-F", "#{pane_id}"]
+        if let workingDirectory { arguments += ["-c", workingDirectory] }
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
+        if let command { arguments += ["--"] + command }
+        let result = try await checked(arguments)
+        let id = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        logger.debug("tmux session created", metadata: ["session": "\(name)", "pane": "\(id)"])
+        return TmuxPane(session: name, id: id)
+    }
+
+    /// The first pane of an existing session.
+    public func pane(inSession name: String) async throws -> TmuxPane {
+        try Self.validate(sessionName: name)
+        let result = try await checked(["display-message", "-p", "-t", "=\(name):", "#{pane_id}"])
+        return TmuxPane(session: name, id: result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Whether a session of exactly this name exists.
+    public func hasSession(_ name: String) async throws -> Bool {
+        try Self.validate(sessionName: name)
+        return try await run(["has-session", "-t", "=\(name)"]).succeeded
+    }
+
+    /// Kills a session (no error if it is already gone).
+    public func killSession(_ name: String) async throws {
+        try Self.validate(sessionName: name)
+        _ = try await run(["kill-session", "-t", "=\(name)"])
+    }
+
+    /// The names of all sessions on this server (empty when no server runs).
+    public func listSessions() async throws -> [String] {
+        let result = try await run(["list-sessions", "-F", "#{session_name}"])
+        guard result.succeeded else { return [] }
+        return result.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    /// The tmux server's process id.
+    public func serverPID() async throws -> Int32 {
+        let result = try await checked(["display-message", "-p", "#{pid}"])
+        guard let pid = Int32(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw RemoteError(.tmuxFailed, call: "tmux display-message", message: "tmux printed no server pid")
+        }
+        return pid
+    }
+
+    /// Kills this socket's tmux server (only this socket's).
+    public func killServer() async throws {
+        _ = try await run(["kill-server"])
+    }
+
+    // MARK: Input
+
+    /// Pastes `text` into `pane` byte for byte with bracketed paste (`load-buffer -` then
+    /// `paste-buffer -p -r -d`). Embedded bracketed-paste markers are removed first so the text
+    /// can never end the paste early; line feeds are kept as line feeds.
+    public func paste(_ text: String, into pane: TmuxPane) async throws {
+        try await paste(bytes: Array(text.utf8), into: pane)
+    }
+
+    /// Pastes raw bytes; see ``paste(_:into:)``.
+    public func paste(bytes: [UInt8], into pane: TmuxPane) async throws {
+        let data = TmuxText.removingPasteMarkers(bytes)
+        guard !data.isEmpty else { return }
+        let buffer = "escalator-" + UUID().uuidString.prefix(13).lowercased()
+        // One tmux invocation: load the buffer from stdin, then paste and delete it (";" is tmux's
+        // command separator, passed as its own argument).
+        do {
+            try await checked(["load-buffer", "-b", buffer, "-", ";",
+                               "paste-buffer", "-p", "-r", "-d", "-b", buffer, "-t", pane.target], stdin: data)
+        } catch {
+            _ = try? await run(["delete-buffer", "-b", buffer])
+            throw error
+        }
+        logger.debug("pasted", metadata: ["pane": "\(pane)", "bytes": "\(data.count)"])
+    }
+
+    /// Presses a named key `count` times (`send-keys -N count -t pane KEY`).
+    public func press(_ key: TmuxKey, in pane: TmuxPane, count: Int = 1) async throws {
+        try await checked(["send-keys", "-N", String(max(1, count)), "-t", pane.target, key.name])
+        logger.debug("pressed", metadata: ["pane": "\(pane)", "key": "\(key)"])
+    }
+
+    // MARK: Output
+
+    /// The visible screen of `pane` as text (`capture-pane -p`).
+    /// - Parameters:
+    ///   - joinWrappedLines: Adds `-J` (wrapped lines joined, trailing spaces kept).
+    ///   - escapes: Adds `-e` (colour and attribute escape sequences kept).
+    ///   - fromLine: First line (`-S`), negative for scrollback; nil for the top of the screen.
+    public func capture(_ pane: TmuxPane, joinWrappedLines: Bool = false, escapes: Bool = false,
+                        fromLine: Int? = nil) async throws -> String {
+        var arguments = ["capture-pane", "-p", "-t", pane.target]
+        if joinWrappedLines { arguments.append("-J") }
+        if escapes { arguments.append("-e") }
+        if let fromLine { arguments += ["-S", String(fromLine)] }
+        return try await checked(arguments).stdoutText
+    }
+
+    /// Waits until the captured screen differs from `previous`, returning the new capture, or nil
+    /// when `timeout` passes first.
+    ///
+    /// Uses a read-only control-mode client (`tmux -C attach -r`) whose `%output` notifications
+    /// say when the pane was written to; if control mode cannot start, polls `capture-pane` with
+    /// backoff (20 ms up to 250 ms).
+    public func waitForChange(in pane: TmuxPane, since previous: String, timeout: Duration,
+                              joinWrappedLines: Bool = false) async throws -> String? {
+        try await waitForScreen(in: pane, timeout: timeout, joinWrappedLines: joinWrappedLines) { $0 != previous }
+    }
+
+    /// Waits until a capture of `pane` satisfies `condition`, returning that capture, or nil when
+    /// `timeout` passes first. The screen is captured at once, then again each time the pane is
+    /// written to (one control-mode client for the whole wait; polling if control mode fails).
+    ///
+    /// Use this to wait for a prompt or a finished answer without re-attaching on every spinner frame.
+    public func waitForScreen(in pane: TmuxPane, timeout: Duration, joinWrappedLines: Bool = false,
+                              until condition: @Sendable (String) -> Bool) async throws -> String? {
+        let deadline = ContinuousClock.now + timeout
+        let first = try await capture(pane, joinWrappedLines: joinWrappedLines)
+        if condition(first) { return first }
+        if let outcome = try await waitWithControlMode(pane, deadline: deadline, joinWrappedLines: joinWrappedLines, condition: condition) {
+            return outcome.capture
+        }
+        return try await waitByPolling(pane, deadline: deadline, joinWrappedLines: joinWrappedLines, condition: condition)
+    }
+
+    private struct ControlOutcome { var capture: String? }
+
+    /// Returns nil when control mode is unavailable (so the caller polls), else the outcome.
+    private func waitWithControlMode(_ pane: TmuxPane, deadline: ContinuousClock.Instant, joinWrappedLines: Bool,
+                                     condition: @Sendable (String) -> Bool) async throws -> ControlOutcome? {
+        let stream: any CommandStream
+        do {
+            // -N: never start a server just for this client.
+            stream = try await transport.start([executable] + socket.arguments + ["-N", "-C", "attach-session", "-r", "-t", "=\(pane.session)"])
+        } catch {
+            logger.debug("control mode unavailable", metadata: ["error": "\(error)"])
+            return nil
+        }
+        var splitter = LineSplitter()
+        var attached = false
+        do {
+            // Any change between the first capture and the attach is caught by capturing again.
+            let now = try await capture(pane, joinWrappedLines: joinWrappedLines)
+            if condition(now) { await stream.close(); return ControlOutcome(capture: now) }
+            while ContinuousClock.now < deadline {
+                guard let bytes = try await stream.read(timeout: deadline - .now) else {
+                    // The control client ended (no such session, or tmux refused control mode).
+                    await stream.close()
+                    if !attached { return nil }
+                    let last = try await capture(pane, joinWrappedLines: joinWrappedLines)
+                    return ControlOutcome(capture: condition(last) ? last : nil)
+                }
+                var sawOutput = false
+                for line in splitter.append(bytes) {
+                    if line.hasPrefix("%begin") || line.hasPrefix("%session-changed") { attached = true }
+                    if TmuxText.outputPane(ofControlLine: line) == pane.id { sawOutput = true }
+                }
+                if sawOutput {
+                    let current = try await capture(pane, joinWrappedLines: joinWrappedLines)
+                    if condition(current) { await stream.close(); return ControlOutcome(capture: current) }
+                }
+            }
+            await stream.close()
+            return ControlOutcome(capture: nil)
+        } catch {
+            await stream.close()
+            throw error
+        }
+    }
+
+    private func waitByPolling(_ pane: TmuxPane, deadline: ContinuousClock.Instant, joinWrappedLines: Bool,
+                               condition: @Sendable (String) -> Bool) async throws -> String? {
+        var pause = Duration.milliseconds(20)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: min(pause, max(.milliseconds(1), deadline - .now)))
+            let current = try await capture(pane, joinWrappedLines: joinWrappedLines)
+            if condition(current) { return current }
+            pause = min(pause * 2, .milliseconds(250))
+        }
+        return nil
+    }
+
+    // MARK: Lock
+
+    /// The tmux `wait-for` channel name that locks `pane`.
+    public func lockName(for pane: TmuxPane) -> String {
+        "escalator-lock-" + TmuxText.safeName(pane.session) + "-" + TmuxText.safeName(pane.id)
+    }
+
+    /// Runs `body` while holding the cross-process lock of `pane` (`tmux wait-for -L`), releasing it
+    /// (`wait-for -U`) on every path: return, throw and cancellation.
+    /// - Parameter timeout: How long to wait for the lock before throwing `timedOut`.
+    public func withPaneLock<T: Sendable>(_ pane: TmuxPane, timeout: Duration = .seconds(60),
+                                          _ body: () async throws -> T) async throws -> T {
+        let lock = try await acquireLock(pane, timeout: timeout)
+        do {
+            let value = try await body()
+            try await lock.release()
+            return value
+        } catch {
+            try? await lock.release()
+            throw error
+        }
+    }
+
+    /// Acquires the lock of `pane`; release it with ``TmuxPaneLock/release()``. Prefer ``withPaneLock(_:timeout:_:)``.
+    ///
+    /// If the wait times out or is cancelled, the pending `wait-for -L` is left to finish in the
+    /// background and the lock is released as soon as it is granted, so an abandoned wait never
+    /// leaves the pane locked.
+    public func acquireLock(_ pane: TmuxPane, timeout: Duration = .seconds(60)) async throws -> TmuxPaneLock {
+        let name = lockName(for: pane)
+        let lock = TmuxPaneLock(tmux: self, name: name)
+        let stream = try await transport.start(command(["wait-for", "-L", name]))
+        let waiter = Task.detached { () throws -> CommandResult in
+            try await stream.finish(timeout: .seconds(24 * 3600))
+        }
+        let outcome: CommandResult
+        do {
+            let race = OnceResume<CommandResult?>()
+            let timer = Task.detached {
+                try? await Task.sleep(for: timeout)
+                race.resume(.success(nil))
+            }
+            defer { timer.cancel() }
+            let result = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CommandResult?, any Error>) in
+                    race.set(continuation)
+                    Task.detached {
+                        do { race.resume(.success(try await waiter.value)) } catch { race.resume(.failure(error)) }
+                    }
+                }
+            } onCancel: {
+                race.resume(.failure(CancellationError()))
+            }
+            guard let result else {
+                throw RemoteError(.timedOut, call: "tmux wait-for -L", message: "pane \(pane) stayed locked by another escalator for \(timeout)")
+            }
+            outcome = result
+        } catch {
+            // Abandoned: release the lock when (if) the pending wait is granted.
+            Task.detached {
+                if let result = try? await waiter.value, result.succeeded { try? await lock.release() }
+                await stream.close()
+            }
+            throw error
+        }
+        await stream.close()
+        guard outcome.succeeded else {
+            throw RemoteError(.tmuxFailed, call: "tmux wait-for -L", cCode: outcome.exitStatus,
+                              libraryMessage: outcome.stderrText, message: "could not lock pane \(pane)")
+        }
+        logger.debug("pane locked", metadata: ["lock": "\(name)"])
+        return lock
+    }
+
+    /// Releases `pane`'s lock whoever holds it (`wait-for -U`), for recovery from a holder that died
+    /// (a crashed escalator, or a connection lost while its `wait-for -L` was queued).
+    /// - Returns: False when the lock was not held.
+    @discardableResult
+    public func forceUnlock(_ pane: TmuxPane) async throws -> Bool {
+        try await run(["wait-for", "-U", lockName(for: pane)]).succeeded
+    }
+
+    static func validate(sessionName: String) throws(RemoteError) {
+        guard !sessionName.isEmpty, TmuxText.safeName(sessionName) == sessionName else {
+            throw RemoteError(.invalidArgument, call: "tmux", message: "session name \"\(sessionName)\" must be letters, digits, - and _ only")
+        }
+    }
+}
+
+/// A held pane lock. Release it exactly once.
+public struct TmuxPaneLock: Sendable {
+    let tmux: Tmux
+    /// The `wait-for` channel name.
+    public let name: String
+
+    /// Releases the lock (`tmux wait-for -U`), even when the calling task is cancelled.
+    public func release() async throws {
+        let tmux = self.tmux, name = self.name
+        _ = try await Task.detached { try await tmux.checked(["wait-for", "-U", name]) }.value
+    }
+}
+
+/// Resumes a continuation at most once, whichever of several racers comes first. A result that
+/// arrives before the continuation is set is kept and delivered when it is set.
+final class OnceResume<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var early: Result<T, any Error>?
+    private var done = false
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        if let early, !done {
+            done = true
+            lock.unlock()
+            continuation.resume(with: early)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    func resume(_ result: Result<T, any Error>) {
+        lock.lock()
+        guard !done else { lock.unlock(); return }
+        guard let continuation else {
+            if early == nil { early = result }
+            lock.unlock()
+            return
+        }
+        done = true
+        self.continuation = nil
+        lock.unlock()
+        continuation.resume(with: result)
+    }
+}

@@ -1,0 +1,110 @@
+import Agents
+import Foundation
+import Logging
+import Remote
+
+/// The remote tiers: one tmux session per tier running a terminal agent (Claude Code by default),
+/// on this machine or on a host reached over one persistent SSH connection.
+public struct RemoteAgents: Sendable {
+    public let tmux: Tmux
+    public let settings: Settings
+    private let logger: Logger
+
+    /// Builds the transport, tmux and agent profile described by `settings.remote`.
+    public init(settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger) throws {
+        let r = settings.remote
+        let transport: any Transport
+        switch r.transport {
+        case "ssh":
+            guard !r.host.isEmpty else {
+                throw RoutingError(problem: "[remote] transport = \"ssh\" but remote.host is empty",
+                                   fix: "set remote.host to the machine running Claude Code, or transport = \"local\"")
+            }
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            transport = try SSHConnection(configuration: SSHConfiguration(
+                host: r.host, port: r.port == 22 ? nil : r.port, user: r.user.isEmpty ? nil : r.user,
+                identityFiles: r.identityFile.isEmpty ? nil : [r.identityFile], agentSocket: environment["SSH_AUTH_SOCK"],
+                homeDirectory: home, projectKnownHostsFile: r.knownHosts.isEmpty ? nil : r.knownHosts), logger: logger)
+        default:
+            transport = LocalTransport(logger: logger)
+        }
+        tmux = Tmux(transport: transport, socket: .named(r.tmuxSocket), logger: logger)
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The profile that reads the agent's screen.
+    public var profile: any AgentProfile {
+        settings.remote.agent == "marker" ? MarkerProfile() : ClaudeCodeProfile()
+    }
+
+    /// The tmux session name of `tier`, e.g. `escalator-sonnet`.
+    public func sessionName(_ tier: Tier) -> String { settings.remote.sessionPrefix + tier.name }
+
+    /// The model alias `tier` runs on.
+    public func model(_ tier: Tier) -> String? {
+        switch tier {
+        case .sonnet: settings.remote.sonnetModel
+        case .opus: settings.remote.opusModel
+        default: nil
+        }
+    }
+
+    /// The driver of `tier`'s agent session.
+    public func driver(for tier: Tier) throws -> AgentDriver {
+        let r = settings.remote
+        let command = try CommandLineWords.split(r.command)
+        guard !command.isEmpty else {
+            throw RoutingError(problem: "remote.command is empty", fix: "set it to the command that starts the agent, e.g. claude")
+        }
+        let policy = AgentPolicy(permission: AgentPolicy.Permission(rawValue: r.permission) ?? .deny,
+                                 trust: AgentPolicy.Trust(rawValue: r.trust) ?? .accept,
+                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS))
+        return AgentDriver(tmux: tmux, profile: profile,
+                           spec: AgentSessionSpec(name: sessionName(tier), command: command, model: model(tier)),
+                           policy: policy, logger: logger)
+    }
+
+    /// The command a person runs to watch `tier`'s agent (read-write; detach with Ctrl-b d).
+    public func attachCommand(_ tier: Tier) -> [String] {
+        let tmuxPart = ["tmux", "-L", settings.remote.tmuxSocket, "attach-session", "-t", sessionName(tier)]
+        guard settings.remote.transport == "ssh" else { return tmuxPart }
+        var ssh = ["ssh", "-t"]
+        if settings.remote.port != 22 { ssh += ["-p", String(settings.remote.port)] }
+        if !settings.remote.identityFile.isEmpty { ssh += ["-i", settings.remote.identityFile] }
+        ssh.append(settings.remote.user.isEmpty ? settings.remote.host : "\(settings.remote.user)@\(settings.remote.host)")
+        return ssh + tmuxPart
+    }
+}
+
+/// Splits a command line into words the way a POSIX shell would for plain words, single and
+/// double quotes and backslashes, without running a shell (no expansion of any kind).
+public enum CommandLineWords {
+    public static func split(_ text: String) throws -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for c in text {
+            if escaped { current.append(c); escaped = false; inWord = true; continue }
+            if let q = quote {
+                if c == q { quote = nil } else if c == "\\" && q == "\"" { escaped = true } else { current.append(c) }
+                continue
+            }
+            switch c {
+            case "\\": escaped = true
+            case "'", "\"": quote = c; inWord = true
+            case " ", "\t", "\n":
+                if inWord { words.append(current); current = ""; inWord = false }
+            default: current.append(c); inWord = true
+            }
+        }
+        guard quote == nil, !escaped else {
+            throw RoutingError(problem: "remote.command has an unterminated quote or escape: \(text)", fix: "close the quote")
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}
