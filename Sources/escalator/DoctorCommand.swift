@@ -94,7 +94,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let program = (try? CommandLineWords.split(remote.command).first) ?? nil
             let found = program.flatMap { Self.which($0) ?? (FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil) }
             checks.append(Check(name: "remote agent", ok: found != nil,
-                                detail: found.map { "`\(remote.command)` in local tmux sessions (socket \(remote.tmuxSocket))" }
+                                detail: found.map { _ in "`\(remote.command)` in local tmux sessions (socket \(remote.tmuxSocket))" }
                                     ?? "`\(remote.command)` not found: escalated questions are answered locally (degraded)",
                                 fix: "install Claude Code, or set remote.command (e.g. the claude-sim stand-in), or remote.transport = \"ssh\"",
                                 required: false))
