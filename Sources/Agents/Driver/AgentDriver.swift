@@ -59,7 +59,7 @@ public struct AgentDriver: Sendable {
 
     private func askOnce(_ question: String, start: ContinuousClock.Instant, retried: Bool) async throws -> AgentAnswer {
         let pane: TmuxPane
-        do { pane = try await prepare() } catch let error as RemoteError { throw crashedOr(error) }
+        do { pane = try await prepare() } catch let error as RemoteError { throw await crashedOr(error) }
         return try await tmux.withPaneLock(pane, timeout: policy.answerTimeout) {
             do {
                 var permissions: [String] = []
@@ -79,14 +79,36 @@ public struct AgentDriver: Sendable {
                 return AgentAnswer(text: state.answer ?? "", session: spec.name, model: spec.model, permissions: permissions,
                                    retried: retried, elapsedMs: Self.ms(ContinuousClock.now - start))
             } catch let error as RemoteError {
-                throw crashedOr(error)
+                throw await crashedOr(error)
             }
         }
     }
 
-    /// A tmux failure after the session vanished means the agent exited.
-    private func crashedOr(_ error: RemoteError) -> any Error {
-        AgentError(code: .crashed, message: "\(error)", session: spec.name)
+    /// A tmux failure means the agent exited only if its session is gone; otherwise (a dropped
+    /// connection that has reconnected) the original error stands and nothing is retyped.
+    private func crashedOr(_ error: RemoteError) async -> any Error {
+        if (try? await tmux.hasSession(spec.name)) == false {
+            return AgentError(code: .crashed, message: "\(error)", session: spec.name)
+        }
+        return error
+    }
+
+    /// Called when reading the screen failed mid-turn. If the session still exists (the transport
+    /// reconnected), reading goes on: the question was already typed and is never typed again.
+    /// If it is gone, the agent crashed. After three failures in one turn the error stands.
+    private func recover(from error: any Error, failures: inout Int) async throws {
+        failures += 1
+        logger.debug("reading the screen failed; checking the session", metadata: ["error": "\(error)", "failures": "\(failures)"])
+        guard failures <= 3, error is RemoteError else { throw error }
+        let exists: Bool
+        do { exists = try await tmux.hasSession(spec.name) } catch { throw error }
+        if !exists { throw AgentError(code: .crashed, message: "\(error)", session: spec.name) }
+    }
+
+    private func capture(_ pane: TmuxPane, failures: inout Int) async throws -> String {
+        while true {
+            do { return try await tmux.capture(pane) } catch { try await recover(from: error, failures: &failures) }
+        }
     }
 
     // MARK: Waiting on the screen
@@ -128,7 +150,8 @@ public struct AgentDriver: Sendable {
     private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, permissions: inout [String],
                          done: (ScreenState) -> Bool) async throws -> ScreenState {
         let deadline = ContinuousClock.now + timeout
-        var capture = try await tmux.capture(pane)
+        var failures = 0
+        var capture = try await self.capture(pane, failures: &failures)
         var resubmitted = false
         while true {
             let state = profile.parse(capture, after: submission)
@@ -149,9 +172,13 @@ public struct AgentDriver: Sendable {
             default:
                 if done(state) {
                     // Settle: the screen must stay unchanged before the answer is trusted.
-                    guard let changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) else {
-                        return state
+                    let changed: String?
+                    do { changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) } catch {
+                        try await recover(from: error, failures: &failures)
+                        capture = try await self.capture(pane, failures: &failures)
+                        continue
                     }
+                    guard let changed else { return state }
                     capture = changed
                     continue
                 }
@@ -162,11 +189,15 @@ public struct AgentDriver: Sendable {
                                  + (state.detail.map { " (\($0))" } ?? ""), session: spec.name)
             }
             // A spinner redraws often; cap each wait so blocked-but-static screens are re-read.
-            if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, .seconds(2))) {
-                capture = next
-            } else {
-                capture = try await tmux.capture(pane)
+            do {
+                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, .seconds(2))) {
+                    capture = next
+                    continue
+                }
+            } catch {
+                try await recover(from: error, failures: &failures)
             }
+            capture = try await self.capture(pane, failures: &failures)
         }
     }
 
