@@ -11,6 +11,6 @@ struct EvalCommand: AsyncParsableCommand {
           escalator eval score gsm8k.jsonl --strategy length --out length.csv
           escalator eval report gsm8k.jsonl --scores length.csv --plot gsm8k.svg
         """,
-        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalRunCommand.self, EvalReportCommand.self, EvalExportCommand.self]
+        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalReportCommand.self, EvalExportCommand.self]
     )
 }
