@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C system libraries and shims only.
@@ -37,7 +38,8 @@ let package = Package(
                 dependencies: ["Remote", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         .target(name: "Routing",
-                dependencies: ["LlamaClient", "Remote", "Agents", "TOMLKit", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["LlamaClient", "Remote", "Agents", "TOMLKit", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         .target(name: "Evaluation",
                 dependencies: ["Routing", .product(name: "Logging", package: "swift-log")],
@@ -64,6 +66,6 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "Remote", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EscalatorCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

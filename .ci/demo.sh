@@ -29,6 +29,18 @@ PY
 # every question. The demo puts local_min inside that band so both kinds of decision show;
 # with your own model, tune the thresholds with `escalator tune`.
 DEMO_SETTINGS=(--set thresholds.local_min=0.75 --set thresholds.sonnet_min=0.72 --set local.answer_max_tokens=48)
+
+# The remote tiers: claude-sim (the project's stand-in for Claude Code) in local tmux sessions
+# escalator-sonnet and escalator-opus on a private tmux socket. To use a real machine running
+# Claude Code instead: escalator init, then in config.toml set [remote] transport = "ssh",
+# host = "your-host", command = "claude" (and run `escalator trust-host your-host` once).
+SIM=$(cd "$(dirname "$ESC")" && pwd)/claude-sim
+export ESCALATOR_REMOTE_COMMAND="$SIM --think-ms 800"
+export ESCALATOR_REMOTE_TMUX_SOCKET=escalator-demo
+echo
+echo "==> remote tiers: claude-sim in tmux (socket escalator-demo); watch with:"
+echo "      $("$ESC" attach sonnet --print)"
+echo "      $("$ESC" attach opus --print)"
 echo
 echo "==> routing the sample questions in prompts/demo-questions.txt"
 echo "    demo settings: ${DEMO_SETTINGS[*]}"
@@ -36,6 +48,13 @@ while IFS= read -r q; do
   [ -z "$q" ] && continue
   "$ESC" ask --json "${DEMO_SETTINGS[@]}" "$q" | python3 -c "$SHOW"
 done < "$QUESTIONS"
+
+echo
+echo "==> what the opus agent's screen shows now (tmux capture-pane):"
+tmux -L escalator-demo capture-pane -p -t escalator-opus 2>/dev/null | sed -n '1,14p' | sed 's/^/    | /' || echo "    (no opus question in this run)"
+echo
+echo "==> stopping the demo's tmux server (socket escalator-demo)"
+tmux -L escalator-demo kill-server 2>/dev/null || true
 
 echo
 echo "==> escalator local status"

@@ -57,10 +57,14 @@ public enum RouteLLMImporter {
         let prompt = try table.column("prompt", in: file)
         let weak = try table.column(weakModel, in: file)
         let strong = try table.column(strongModel, in: file)
+        let weakResponse = table.header.firstIndex(of: weakModel + "_response")
+        let strongResponse = table.header.firstIndex(of: strongModel + "_response")
         var items: [DatasetItem] = []
         for (row, fields) in table.rows.enumerated() where !dropped.contains(fields[prompt]) {
-            items.append(DatasetItem(id: "gsm8k-\(row)", question: fields[prompt], category: "gsm8k",
-                                     outcomes: [try truth(fields[weak], file, row), try truth(fields[strong], file, row)]))
+            let outcomes = [try truth(fields[weak], file, row), try truth(fields[strong], file, row)]
+            let gold = gsm8kGold(responses: [weakResponse.map { fields[$0] }, strongResponse.map { fields[$0] }], correct: outcomes)
+            items.append(DatasetItem(id: "gsm8k-\(row)", question: fields[prompt], category: "gsm8k", gold: gold,
+                                     outcomes: outcomes))
         }
         return try Dataset(tiers: tiers, items: items, source: "RouteLLM@0b64fda gsm8k_responses.csv (decontaminated)")
     }
@@ -133,6 +137,15 @@ public enum RouteLLMImporter {
                                      outcomes: [weak.total / Double(weak.count), strong.total / Double(strong.count)]))
         }
         return try Dataset(tiers: tiers, items: items, source: "RouteLLM@0b64fda mt_bench judgements (decontaminated; quality = mean of both turns)")
+    }
+
+    /// GSM8K's reference answer, which RouteLLM's CSV does not hold directly: the final number
+    /// (after `####` when present) of a response graded correct, preferring one that uses `####`
+    /// (GSM8K's own format, as Mixtral's responses do). Nil when no model was correct.
+    public static func gsm8kGold(responses: [String?], correct: [Double]) -> String? {
+        let graded = zip(responses, correct).compactMap { response, ok in ok == 1 ? response : nil }
+        if let marked = graded.first(where: { $0.contains("####") }) { return AnswerGrading.finalNumber(in: marked) }
+        return graded.lazy.compactMap { AnswerGrading.finalNumber(in: $0) }.first
     }
 
     private static func defaultMMLUContaminated(folder: String) -> String {

@@ -21,6 +21,12 @@ public struct LocalTransport: Transport {
 
     public var endpointDescription: String { "local" }
 
+    /// This process's open file descriptors (from /proc/self/fd).
+    static func openDescriptors() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }
+    }
+
     public func run(_ argv: [String], stdin: [UInt8]?, timeout: Duration) async throws -> CommandResult {
         logger.debug("local run", metadata: ["argv": "\(argv)"])
         let process = try LocalProcess.spawn(argv, environment: environment)
@@ -69,6 +75,12 @@ final class LocalProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, input.read, 0)
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        // Nothing else of ours may leak into the child: a tmux server outlives us, and any
+        // descriptor it kept (a parent's pipe, Foundation's exit-watch socket) would make
+        // whoever waits on those think we are still running.
+        for fd in LocalTransport.openDescriptors() where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -10,7 +10,9 @@ struct EvalCommand: AsyncParsableCommand {
           escalator eval import routellm shared/eval-data/routellm/routellm/evals/gsm8k/gsm8k_responses.csv --out gsm8k.jsonl
           escalator eval score gsm8k.jsonl --strategy length --out length.csv
           escalator eval report gsm8k.jsonl --scores length.csv --plot gsm8k.svg
+        With the local model: `eval score --strategy digit-scale|yes-no` (cached self-assessment scores) and
+        `eval run DATASET --limit 30 --tiers local` (answer, grade, write the local model's outcomes).
         """,
-        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalReportCommand.self, EvalExportCommand.self]
+        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalRunCommand.self, EvalReportCommand.self, EvalExportCommand.self]
     )
 }

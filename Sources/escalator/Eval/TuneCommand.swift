@@ -1,5 +1,7 @@
 import ArgumentParser
 import Evaluation
+import Foundation
+import Routing
 
 /// `escalator tune DATASET --scores FILE --target-...`: fits thresholds on a train split and
 /// reports them on the test split.
@@ -39,8 +41,10 @@ struct TuneCommand: AsyncParsableCommand {
     @Flag(help: "Charge escalated questions for the local tier too.")
     var cascade = false
 
-    @Flag(help: "Print the [thresholds]/[calibration] config fragment for these values.")
+    @Flag(help: "Write the fitted [thresholds] local_min and [calibration] keys into the config file (--config, else $ESCALATOR_CONFIG, else the default), showing a diff and keeping <file>.bak. Needs scores of the form 1 − P(local correct).")
     var writeConfig = false
+
+    @OptionGroup var options: GlobalOptions
 
     func validate() throws {
         let given = [targetRate != nil, targetQuality != nil, budget != nil].filter { $0 }.count
@@ -63,8 +67,43 @@ struct TuneCommand: AsyncParsableCommand {
                                     cost: CostModel(dataset: data, cascade: cascade))
         print(TuningReport(result: result).text(), terminator: "")
         if writeConfig {
-            // Merging into the config file (diff + backup) belongs to the config layer; print the fragment.
-            print("\nconfig fragment:\n" + result.settings.tomlFragment(), terminator: "")
+            try await write(result.settings, scores: aligned)
+        }
+    }
+
+    /// Merges the tuned values into the config file: diff, backup, validated atomic replace.
+    private func write(_ tuned: ThresholdSettings, scores: [Double]) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let paths = Paths(environment: environment)
+        let path = options.config ?? environment["ESCALATOR_CONFIG"] ?? paths.configFile
+        let form = try tuned.routingForm(scoreRange: (scores.min() ?? 0)...(scores.max() ?? 0))
+        let check = form.escalations(scores: scores, tuned: tuned)
+        guard check.written == check.tuned else {
+            throw EvaluationError(.mismatch, "not written: as router settings the fit would escalate \(check.written) of these \(scores.count) questions where the fitted threshold escalates \(check.tuned) (the calibration map is flat around the threshold); use --calibration platt or none")
+        }
+        try await CLIErrors.translating {
+            let plain = environment.filter { !$0.key.hasPrefix("ESCALATOR_") }
+            let current = FileManager.default.fileExists(atPath: path)
+                ? try Settings.load(configFile: path, environment: plain) : Settings(paths: paths)
+            var changes = form.configChanges(currentSonnetMin: current.thresholds.sonnetMin)
+            if let strategy = options.strategy {
+                changes.insert(.init("assessment.strategy", "\"\(strategy)\""), at: 0)
+            }
+            let outcome = try ConfigFileEditor.update(path: path, changes: changes,
+                                                      template: { Settings(paths: paths).annotatedConfig() },
+                                                      environment: environment)
+            print("")
+            if outcome.diff.isEmpty {
+                print("\(path) already holds these values; nothing changed")
+                return
+            }
+            print(outcome.diff, terminator: "")
+
+            if outcome.created {
+                print("created \(path) from the annotated defaults with the tuned values")
+            } else {
+                print("wrote \(path) (previous version kept as \(outcome.backup ?? path + ".bak"))")
+            }
         }
     }
 }

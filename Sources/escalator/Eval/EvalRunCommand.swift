@@ -1,0 +1,115 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Routing
+
+/// `escalator eval run DATASET --limit N --tiers local`: answers questions through the real
+/// router, grades them against their gold answers, and writes the local model's own outcomes.
+struct EvalRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Answer a dataset's questions with the real system, grade them, and write the local model's outcomes.",
+        discussion: """
+        Each question is self-assessed and routed as `escalator ask` does. Answers are graded automatically \
+        against `gold` (a number: the answer's final number; a letter A-D: the option the answer picks); items \
+        without a gradable gold answer are skipped. Writes a dataset (tier `local` first, then the source's \
+        tiers with their recorded outcomes) and, beside it, the self-assessment scores (1 − raw P(local correct)) \
+        for `eval report` and `tune` (--scores-out) and the graded answers (OUT with -answers.jsonl) for checking.
+        """
+    )
+
+    @Argument(help: "The native JSONL dataset (items need `gold`).")
+    var dataset: String
+
+    @Option(help: "Answer the first N items that have a gradable gold answer.")
+    var limit: Int
+
+    @Option(help: "Tiers to run: only `local` is wired so far.")
+    var tiers: String = "local"
+
+    @Option(help: "The dataset to write (default: DATASET with -local.jsonl).")
+    var out: String?
+
+    @Option(help: "The `id,score` CSV to write (default: OUT with -scores.csv).")
+    var scoresOut: String?
+
+    @Option(help: "Questions answered at a time (default: llama-server's slots).")
+    var concurrency: Int?
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be 1 or more, got \(limit)") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more, got \(concurrency)") }
+    }
+
+    var outPath: String {
+        out ?? (dataset.hasSuffix(".jsonl") ? String(dataset.dropLast(6)) : dataset) + "-local.jsonl"
+    }
+
+    var scoresPath: String {
+        scoresOut ?? (outPath.hasSuffix(".jsonl") ? String(outPath.dropLast(6)) : outPath) + "-scores.csv"
+    }
+
+    var answersPath: String {
+        (outPath.hasSuffix(".jsonl") ? String(outPath.dropLast(6)) : outPath) + "-answers.jsonl"
+    }
+
+    func run() async throws {
+        guard tiers == "local" else {
+            throw EvaluationError(.option, "--tiers \(tiers): remote tiers are not wired into eval run yet; use --tiers local")
+        }
+        let source = try Dataset.load(path: dataset)
+        let (indices, skipped) = LocalRun.selectItems(source, limit: limit)
+        guard !indices.isEmpty else {
+            throw EvaluationError(.mismatch, "no item of \(dataset) has a gold answer that can be graded (a number or a letter A-D); RouteLLM's MMLU files carry no answer key")
+        }
+        try AtomicFile.checkWritable(outPath)
+        try AtomicFile.checkWritable(scoresPath)
+        try await CLIErrors.translating {
+            let context = try options.context()
+            let live = try await LiveModel.connect(context)
+            // --tiers local: self-assess and route as `ask` does, but answer every question with the
+            // local model (no remote agent), so the outcomes are the local model's own.
+            let template = try context.template()
+            let router = Router(assessor: try context.assessor(live.endpoint),
+                                answerer: LocalAnswerer(client: live.endpoint.client, template: template,
+                                                        maxTokens: context.settings.local.answerMaxTokens),
+                                policy: Policy(thresholds: context.settings.thresholds), logger: context.logger)
+            let width = concurrency ?? live.slots ?? context.settings.local.parallel
+            var results: [LocalRun.Result] = []
+            var next = 0
+            try await withThrowingTaskGroup(of: LocalRun.Result.self) { group in
+                func start(_ index: Int) {
+                    let item = source.items[index]
+                    group.addTask {
+                        let routed = try await router.ask(item.question, choice: .auto)
+                        let assessment = routed.assessment
+                        return LocalRun.Result(index: index, answer: routed.answer,
+                                               correct: AnswerGrading.grade(answer: routed.answer, gold: item.gold ?? "") ?? false,
+                                               pLocalCorrect: assessment?.pLocalCorrect ?? 0, rawScore: assessment?.rawScore ?? 0,
+                                               routedTier: routed.route.tier.name)
+                    }
+                }
+                while next < min(width, indices.count) { start(indices[next]); next += 1 }
+                for try await result in group {
+                    results.append(result)
+                    let item = source.items[result.index]
+                    context.logger.info("graded", metadata: ["id": "\(item.id)", "correct": "\(result.correct)",
+                                                             "p": "\(result.pLocalCorrect)"])
+                    FileHandle.standardError.write(Data("\r\(results.count)/\(indices.count) answered".utf8))
+                    if next < indices.count { start(indices[next]); next += 1 }
+                }
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            results.sort { $0.index < $1.index }
+            let written = try LocalRun.dataset(from: source, results: results, model: live.model)
+            try written.write(to: outPath)
+            try LocalRun.scores(results, source: source).write(to: scoresPath)
+            try AtomicFile.write(LocalRun.answersJSONL(results, source: source), to: answersPath)
+            print("local model: \(live.model), strategy \(context.settings.assessment.strategy)")
+            print(LocalRun.Summary(results: results, skipped: skipped).text(), terminator: "")
+            print("wrote \(outPath), \(scoresPath) and the graded answers to \(answersPath)")
+        }
+    }
+}
