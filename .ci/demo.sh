@@ -5,6 +5,13 @@ ESC=${1:-.build/debug/escalator}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QUESTIONS=$ROOT/prompts/demo-questions.txt
 
+# The remote tiers: claude-sim (the project's stand-in for Claude Code) in local tmux sessions
+# escalator-sonnet and escalator-opus on a private tmux socket. To use a real machine running
+# Claude Code instead: escalator init, then in config.toml set [remote] transport = "ssh",
+# host = "your-host", command = "claude" (and run `escalator trust-host your-host` once).
+SIM=$(cd "$(dirname "$ESC")" && pwd)/claude-sim
+export ESCALATOR_REMOTE_COMMAND="$SIM --think-ms 800"
+export ESCALATOR_REMOTE_TMUX_SOCKET=escalator-demo
 echo "==> escalator doctor --start   (checks each part; starts the managed llama-server if needed)"
 was_running=$("$ESC" local status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["managed_state"])')
 "$ESC" doctor --start || { echo "doctor found a problem; see the fix lines above"; exit 1; }
@@ -30,13 +37,6 @@ PY
 # with your own model, tune the thresholds with `escalator tune`.
 DEMO_SETTINGS=(--set thresholds.local_min=0.75 --set thresholds.sonnet_min=0.72 --set local.answer_max_tokens=48)
 
-# The remote tiers: claude-sim (the project's stand-in for Claude Code) in local tmux sessions
-# escalator-sonnet and escalator-opus on a private tmux socket. To use a real machine running
-# Claude Code instead: escalator init, then in config.toml set [remote] transport = "ssh",
-# host = "your-host", command = "claude" (and run `escalator trust-host your-host` once).
-SIM=$(cd "$(dirname "$ESC")" && pwd)/claude-sim
-export ESCALATOR_REMOTE_COMMAND="$SIM --think-ms 800"
-export ESCALATOR_REMOTE_TMUX_SOCKET=escalator-demo
 echo
 echo "==> remote tiers: claude-sim in tmux (socket escalator-demo); watch with:"
 echo "      $("$ESC" attach sonnet --print)"
