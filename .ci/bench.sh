@@ -45,3 +45,10 @@ printf '| %-44s | %10s | %10s | %14s |\n' "libcurl in-process, same bytes" "$bar
 printf '| %-44s | %10s | %10s | %14s |\n' "escalator library Assessor.assess" "$lib_med" "$lib_p90" "$(echo "scale=3; $lib_med/$curl_med" | bc)"
 printf '| %-44s | %10s | %10s | %14s |\n' "escalator assess CLI (whole process, 20 runs)" "$cli_med" "$cli_p90" "$(echo "scale=3; $cli_med/$curl_med" | bc)"
 echo "library vs in-process bare POST: $(echo "scale=3; $lib_med/$bare_med" | bc)x (target ≤ 1.05); generated tokens per assessment: $tokens (target 1); warm decision median ${lib_med} ms (target ≤ 50)"
+
+# The evaluation harness (issue 5) and remote escalation (issue 3) have their own scripts.
+for part in bench-eval.sh bench-remote.sh; do
+  if [ -x "$ROOT/.ci/$part" ]; then
+    bash "$ROOT/.ci/$part" "$BIN"
+  fi
+done
