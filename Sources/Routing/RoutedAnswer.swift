@@ -22,6 +22,8 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     /// True when the question was not answered where the policy wanted (see `degradedReason`).
     public var degraded: Bool
     public var degradedReason: String?
+    /// Tokens the answering tier generated, when it reports them (the ledger stores it).
+    public var answerTokens: Int? = nil
 
     /// A new time-ordered id such as `20261125-142301-3f9a1c`.
     public static func newID(now: Date = Date()) -> String {

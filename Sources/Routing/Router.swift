@@ -59,8 +59,11 @@ public struct Router: Sendable {
                 degradedReason = "no remote agent is configured for \(route.tier.name); answered locally"
             }
         }
+        var answerTokens: Int?
         if text == nil {
-            text = try await answerer.answer(question, onText: onText).text
+            let local = try await answerer.answer(question, onText: onText)
+            text = local.text
+            answerTokens = local.generatedTokens
         }
         let end = ContinuousClock.now
         return RoutedAnswer(
@@ -68,7 +71,7 @@ public struct Router: Sendable {
             costUsd: 0,
             timingsMs: .init(assess: (assessed - start).milliseconds, answer: (end - assessed).milliseconds,
                              total: (end - start).milliseconds),
-            degraded: degradedReason != nil, degradedReason: degradedReason)
+            degraded: degradedReason != nil, degradedReason: degradedReason, answerTokens: answerTokens)
     }
 
     /// The question with surrounding whitespace removed; empty questions are refused.

@@ -38,10 +38,21 @@ struct AskCommand: AsyncParsableCommand {
         let question = try Router.validated(try input.read())
         let streaming = !json
         try await CLIErrors.translating {
-            let endpoint = try await context.endpoint()
-            let result = try await context.router(endpoint).ask(question, choice: choice) { piece in
-                if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+            let ledger = try Ledger(settings: context.settings)
+            let id = RoutedAnswer.newID(), start = ContinuousClock.now
+            let result: RoutedAnswer
+            do {
+                let endpoint = try await context.endpoint()
+                result = try await context.router(endpoint).ask(question, choice: choice, id: id) { piece in
+                    if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                }
+            } catch {
+                let route = choice == .auto ? nil : Policy(thresholds: context.settings.thresholds).decide(p: nil, choice: choice)
+                try? ledger.recordFailure(id: id, question: question, thresholds: context.settings.thresholds, route: route,
+                                          error: "\(error)", totalMs: (ContinuousClock.now - start).milliseconds)
+                throw error
             }
+            try ledger.record(result)
             if json {
                 try JSONOutput.print(result)
             } else {

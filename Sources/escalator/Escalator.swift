@@ -20,6 +20,7 @@ struct Escalator: AsyncParsableCommand {
             ScreenCommand.self,
             EvalCommand.self, TuneCommand.self,
             TrustHostCommand.self,
+            LogCommand.self, StatsCommand.self, FeedbackCommand.self,
         ]
     )
 }

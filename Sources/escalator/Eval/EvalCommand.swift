@@ -13,6 +13,7 @@ struct EvalCommand: AsyncParsableCommand {
         With the local model: `eval score --strategy digit-scale|yes-no` (cached self-assessment scores) and
         `eval run DATASET --limit 30 --tiers local` (answer, grade, write the local model's outcomes).
         """,
-        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalRunCommand.self, EvalReportCommand.self, EvalExportCommand.self]
+        subcommands: [EvalImportCommand.self, EvalScoreCommand.self, EvalRunCommand.self, EvalReportCommand.self, EvalExportCommand.self,
+                      EvalFromLedgerCommand.self]
     )
 }

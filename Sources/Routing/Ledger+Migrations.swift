@@ -1,0 +1,68 @@
+import GRDB
+
+extension Ledger {
+    /// The table every routed question is recorded in.
+    public static let table = "questions"
+
+    /// The ledger's schema, one migration per version. GRDB records the applied ones in
+    /// `grdb_migrations`, so an older database gains the newer columns on open and keeps its rows.
+    ///
+    /// - `v1`: the question, its assessment, thresholds, route, tier used, answer, tokens,
+    ///   estimated cost, timings and error.
+    /// - `v2`: the measured cost and the outcome a user or the eval harness fills in later.
+    ///
+    /// Columns use plain SQL types (TEXT, REAL, INTEGER; the distribution is JSON text) so the
+    /// `sqlite3` command-line tool reads the database as it is.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE questions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    strategy TEXT,
+                    p_local_correct REAL,
+                    raw_score REAL,
+                    calibration TEXT,
+                    distribution TEXT,
+                    allowed_mass REAL,
+                    fell_back_to_sampled INTEGER,
+                    sampled_token TEXT,
+                    assess_prompt_tokens INTEGER,
+                    assess_cached_tokens INTEGER,
+                    assess_generated_tokens INTEGER,
+                    assess_elapsed_ms REAL,
+                    assess_prompt_ms REAL,
+                    assess_predicted_ms REAL,
+                    local_min REAL NOT NULL,
+                    sonnet_min REAL NOT NULL,
+                    route_tier TEXT,
+                    route_reason TEXT,
+                    route_score REAL,
+                    tier_used TEXT,
+                    degraded INTEGER NOT NULL DEFAULT 0,
+                    degraded_reason TEXT,
+                    answer TEXT,
+                    answer_tokens INTEGER,
+                    cost_estimated_usd REAL NOT NULL DEFAULT 0,
+                    assess_ms REAL,
+                    answer_ms REAL,
+                    total_ms REAL,
+                    error TEXT
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX questions_recorded_at ON questions(recorded_at)")
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN cost_measured_usd REAL")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_correct INTEGER")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_score REAL")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_at TEXT")
+        }
+        return migrator
+    }
+
+    /// The identifiers of every migration, oldest first (the last is the current version).
+    public static var schemaVersions: [String] { migrator.migrations }
+}
