@@ -7,6 +7,13 @@ import Logging
 /// Every tmux invocation is an argument vector. Text reaches a pane only through
 /// `load-buffer -` (fed from the command's standard input) and `paste-buffer -p` (bracketed
 /// paste), never through a shell string or as key names; keys are sent by name with `send-keys`.
+///
+/// Short commands (`capture-pane`, `send-keys`, `display-message -p`, `show-options`,
+/// `set-option`, `has-session`, `wait-for -U`) go through one long-lived control-mode client per
+/// session (`tmux -C attach-session`, see `TmuxControlClient`) when they fit on one tmux
+/// command line; its `%output` notifications also drive ``waitForScreen(in:timeout:joinWrappedLines:until:)``.
+/// When control mode fails the command runs as its own process (the exec path), and a new
+/// client is started on a later use. Pastes always take the exec path (stdin bytes).
 public struct Tmux: Sendable {
     /// Where tmux runs.
     public let transport: any Transport
@@ -19,6 +26,8 @@ public struct Tmux: Sendable {
     /// The timeout for each short tmux command.
     public var commandTimeout: Duration
     private let logger: Logger
+    /// The control clients shared by this value and its copies; nil when control mode is off.
+    private let control: TmuxControlPool?
 
     /// Creates a tmux driver.
     /// - Parameters:
@@ -28,15 +37,18 @@ public struct Tmux: Sendable {
     ///   - configFile: Passed as `-f` (only matters when the server starts); nil uses the default.
     ///   - commandTimeout: Limit for each tmux command; defaults to 15 s.
     ///   - logger: Receives debug and trace messages.
+    ///   - controlMode: Use persistent control-mode clients for short commands and waits (default);
+    ///     false runs every command as its own process.
     public init(transport: any Transport, socket: TmuxSocket = .named("escalator"), executable: String = "tmux",
                 configFile: String? = nil, commandTimeout: Duration = .seconds(15),
-                logger: Logger = Logger(label: "escalator.remote.tmux")) {
+                logger: Logger = Logger(label: "escalator.remote.tmux"), controlMode: Bool = true) {
         self.transport = transport
         self.socket = socket
         self.executable = executable
         self.configFile = configFile
         self.commandTimeout = commandTimeout
         self.logger = logger
+        self.control = controlMode ? TmuxControlPool() : nil
     }
 
     /// The full argument vector for a tmux command.
@@ -46,14 +58,96 @@ public struct Tmux: Sendable {
 
     /// Runs a tmux command and returns its result whatever the exit status.
     public func run(_ arguments: [String], stdin: [UInt8]? = nil) async throws -> CommandResult {
-        logger.trace("tmux", metadata: ["args": "\(arguments)"])
-        return try await transport.run(command(arguments), stdin: stdin, timeout: commandTimeout)
+        try await run(arguments, stdin: stdin, session: nil)
     }
 
     /// Runs a tmux command and throws ``RemoteError`` (code `tmuxFailed`) unless it succeeds.
     @discardableResult
     public func checked(_ arguments: [String], stdin: [UInt8]? = nil) async throws -> CommandResult {
-        let result = try await run(arguments, stdin: stdin)
+        try await checked(arguments, stdin: stdin, session: nil)
+    }
+
+    /// Counters of this value's control-mode use (shared with its copies).
+    public var controlStatistics: TmuxControlStatistics {
+        control?.statistics ?? TmuxControlStatistics(clientsStarted: 0, liveClients: 0, controlCommands: 0, execCommands: 0)
+    }
+
+    /// Ends this value's control-mode clients (later commands start new ones as needed).
+    public func closeControlClients() async {
+        await control?.closeAll()
+    }
+
+    /// The argument vector of the control-mode client for `session`: UTF-8 (`-u`), never starting
+    /// a server (`-N`), ignoring its size so the agent's window keeps its fixed size.
+    func controlCommand(session: String) -> [String] {
+        [executable] + socket.arguments + ["-u", "-N", "-C", "attach-session", "-f", "ignore-size", "-t", "=\(session)"]
+    }
+
+    /// Whether `arguments` may go through a control client, and whether re-running it by exec
+    /// after the client died mid-command is harmless. Nil: exec path only.
+    static func controlKind(_ arguments: [String]) -> Bool? {
+        guard let name = arguments.first else { return nil }
+        let targeted = arguments.contains("-t")
+        switch name {
+        case "capture-pane", "show-options", "set-option": return targeted ? true : nil
+        case "has-session": return true
+        case "display-message": return targeted && arguments.contains("-p") ? true : nil
+        case "send-keys": return targeted ? false : nil
+        case "wait-for": return arguments.count == 3 && arguments[1] == "-U" ? false : nil
+        default: return nil
+        }
+    }
+
+    /// The client to use: `session`'s own if live, else any live one, else a new one for `session`.
+    private func controlClient(preferring session: String?) async -> TmuxControlClient? {
+        guard let control else { return nil }
+        if let session {
+            if let client = control.existing(session) { return client }
+        }
+        if let any = control.anyClient() { return any }
+        guard let session else { return nil }
+        return await startedClient(session)
+    }
+
+    /// `session`'s own client, started if needed (needed for its `%output`).
+    private func startedClient(_ session: String) async -> TmuxControlClient? {
+        guard let control else { return nil }
+        let transport = self.transport, argv = controlCommand(session: session), timeout = commandTimeout, logger = self.logger
+        return await control.client(for: session) {
+            do {
+                return try await TmuxControlClient.attach(session: session, transport: transport, argv: argv, timeout: timeout)
+            } catch {
+                logger.debug("control mode unavailable", metadata: ["session": "\(session)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    private func run(_ arguments: [String], stdin: [UInt8]?, session: String?) async throws -> CommandResult {
+        logger.trace("tmux", metadata: ["args": "\(arguments)"])
+        if stdin == nil, let control, let idempotent = Self.controlKind(arguments), let line = TmuxCommandLine.encode(arguments),
+           let client = await controlClient(preferring: session) {
+            do {
+                let result = try await client.execute(line, timeout: commandTimeout)
+                control.note(control: true)
+                return result
+            } catch let failure as TmuxControlClient.Failure {
+                logger.debug("control client failed; using exec", metadata: ["error": "\(failure)", "session": "\(client.session)"])
+                await control.discard(client)
+                if failure.sent && !idempotent {
+                    throw RemoteError(.connectionLost, call: "tmux \(arguments[0])",
+                                      message: "the tmux control client on \(transport.endpointDescription) ended after "
+                                        + "`\(arguments[0])` was sent (\(failure)); it may have run")
+                }
+            }
+        }
+        control?.note(control: false)
+        return try await transport.run(command(arguments), stdin: stdin, timeout: commandTimeout)
+    }
+
+    @discardableResult
+    private func checked(_ arguments: [String], stdin: [UInt8]? = nil, session: String?) async throws -> CommandResult {
+        let result = try await run(arguments, stdin: stdin, session: session)
         guard result.succeeded else {
             let reason = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             throw RemoteError(.tmuxFailed, call: "tmux \(arguments.first ?? "")", cCode: result.exitStatus,
@@ -82,6 +176,7 @@ public struct Tmux: Sendable {
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         if let command { arguments += ["--"] + command }
         let result = try await checked(arguments)
+        control?.forgetFailure(name)
         let id = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         logger.debug("tmux session created", metadata: ["session": "\(name)", "pane": "\(id)"])
         return TmuxPane(session: name, id: id)
@@ -90,19 +185,20 @@ public struct Tmux: Sendable {
     /// The first pane of an existing session.
     public func pane(inSession name: String) async throws -> TmuxPane {
         try Self.validate(sessionName: name)
-        let result = try await checked(["display-message", "-p", "-t", "=\(name):", "#{pane_id}"])
+        let result = try await checked(["display-message", "-p", "-t", "=\(name):", "#{pane_id}"], session: name)
         return TmuxPane(session: name, id: result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Whether a session of exactly this name exists.
     public func hasSession(_ name: String) async throws -> Bool {
         try Self.validate(sessionName: name)
-        return try await run(["has-session", "-t", "=\(name)"]).succeeded
+        return try await run(["has-session", "-t", "=\(name)"], stdin: nil, session: name).succeeded
     }
 
     /// Kills a session (no error if it is already gone).
     public func killSession(_ name: String) async throws {
         try Self.validate(sessionName: name)
+        await control?.close(session: name)
         _ = try await run(["kill-session", "-t", "=\(name)"])
     }
 
@@ -124,6 +220,7 @@ public struct Tmux: Sendable {
 
     /// Kills this socket's tmux server (only this socket's).
     public func killServer() async throws {
+        await control?.closeAll()
         _ = try await run(["kill-server"])
     }
 
@@ -155,7 +252,7 @@ public struct Tmux: Sendable {
 
     /// Presses a named key `count` times (`send-keys -N count -t pane KEY`).
     public func press(_ key: TmuxKey, in pane: TmuxPane, count: Int = 1) async throws {
-        try await checked(["send-keys", "-N", String(max(1, count)), "-t", pane.target, key.name])
+        try await checked(["send-keys", "-N", String(max(1, count)), "-t", pane.target, key.name], session: pane.session)
         logger.debug("pressed", metadata: ["pane": "\(pane)", "key": "\(key)"])
     }
 
@@ -172,7 +269,7 @@ public struct Tmux: Sendable {
         if joinWrappedLines { arguments.append("-J") }
         if escapes { arguments.append("-e") }
         if let fromLine { arguments += ["-S", String(fromLine)] }
-        return try await checked(arguments).stdoutText
+        return try await checked(arguments, session: pane.session).stdoutText
     }
 
     /// Waits until the captured screen differs from `previous`, returning the new capture, or nil
@@ -194,12 +291,37 @@ public struct Tmux: Sendable {
     public func waitForScreen(in pane: TmuxPane, timeout: Duration, joinWrappedLines: Bool = false,
                               until condition: @Sendable (String) -> Bool) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
+        if let client = await startedClient(pane.session) {
+            do {
+                return try await waitWithControlClient(client, pane: pane, deadline: deadline,
+                                                       joinWrappedLines: joinWrappedLines, condition: condition)
+            } catch let failure as TmuxControlClient.Failure {
+                logger.debug("control client ended during a wait; falling back", metadata: ["error": "\(failure)"])
+                await control?.discard(client)
+            }
+        }
         let first = try await capture(pane, joinWrappedLines: joinWrappedLines)
         if condition(first) { return first }
         if let outcome = try await waitWithControlMode(pane, deadline: deadline, joinWrappedLines: joinWrappedLines, condition: condition) {
             return outcome.capture
         }
         return try await waitByPolling(pane, deadline: deadline, joinWrappedLines: joinWrappedLines, condition: condition)
+    }
+
+    /// The wait on the session's persistent control client: capture, then capture again after
+    /// each `%output` for the pane (counted from before the capture, so no write is missed).
+    private func waitWithControlClient(_ client: TmuxControlClient, pane: TmuxPane, deadline: ContinuousClock.Instant,
+                                       joinWrappedLines: Bool, condition: @Sendable (String) -> Bool) async throws -> String? {
+        while true {
+            // If the pane is being written to right now (a repaint in pieces, or keys sent back to
+            // back being applied one by one), let the burst end first so a half-applied input is
+            // not read as a state: 25 ms without output, at most 200 ms.
+            try await client.quiesce(pane.id, quiet: .milliseconds(25), limit: min(deadline, ContinuousClock.now + .milliseconds(200)))
+            let seen = client.outputCount(pane.id)
+            let current = try await capture(pane, joinWrappedLines: joinWrappedLines)
+            if condition(current) { return current }
+            guard try await client.waitForOutput(pane.id, after: seen, deadline: deadline) else { return nil }
+        }
     }
 
     private struct ControlOutcome { var capture: String? }

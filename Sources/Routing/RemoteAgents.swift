@@ -36,7 +36,9 @@ public struct RemoteAgents: Sendable {
 
     /// The profile that reads the agent's screen.
     public var profile: any AgentProfile {
-        settings.remote.agent == "marker" ? MarkerProfile() : ClaudeCodeProfile()
+        // Claude Code ends a turn with a completion row that the parser requires, so the settle
+        // only has to outlast one repaint.
+        settings.remote.agent == "marker" ? MarkerProfile() : ClaudeCodeProfile(settleTime: .milliseconds(100))
     }
 
     /// The tmux session name of `tier`, e.g. `escalator-sonnet`.
@@ -60,7 +62,8 @@ public struct RemoteAgents: Sendable {
         }
         let policy = AgentPolicy(permission: AgentPolicy.Permission(rawValue: r.permission) ?? .deny,
                                  trust: AgentPolicy.Trust(rawValue: r.trust) ?? .accept,
-                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS))
+                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS),
+                                 readCost: r.readCost == "true")
         return AgentDriver(tmux: tmux, profile: profile,
                            spec: AgentSessionSpec(name: sessionName(tier), command: command, model: model(tier)),
                            policy: policy, logger: logger)

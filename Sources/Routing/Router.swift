@@ -40,6 +40,7 @@ public struct Router: Sendable {
         var degradedReason: String?
         var tierUsed = Tier.local
         var text: String?
+        var cost = 0.0
         if !route.tier.isLocal {
             if let remote {
                 do {
@@ -49,6 +50,7 @@ public struct Router: Sendable {
                     } else {
                         text = answer.text
                         tierUsed = route.tier
+                        cost = answer.costDeltaUsd ?? 0
                         onText(answer.text)
                     }
                 } catch {
@@ -68,7 +70,7 @@ public struct Router: Sendable {
         let end = ContinuousClock.now
         return RoutedAnswer(
             id: id, question: question, route: route, assessment: assessment, tierUsed: tierUsed, answer: text ?? "",
-            costUsd: 0,
+            costUsd: cost,
             timingsMs: .init(assess: (assessed - start).milliseconds, answer: (end - assessed).milliseconds,
                              total: (end - start).milliseconds),
             degraded: degradedReason != nil, degradedReason: degradedReason, answerTokens: answerTokens)

@@ -42,6 +42,7 @@ public struct Settings: Sendable, Equatable {
         public var permission = "deny"
         public var trust = "accept"
         public var clear = "true"
+        public var readCost = "false"
         public var answerTimeoutS = 600
         public var sonnetModel = "sonnet"
         public var opusModel = "opus"

@@ -43,8 +43,13 @@ struct AskCommand: AsyncParsableCommand {
             let result: RoutedAnswer
             do {
                 let endpoint = try await context.endpoint()
-                result = try await context.router(endpoint).ask(question, choice: choice, id: id) { piece in
-                    if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                let router = try context.router(endpoint)
+                // Ctrl-C cancels: a remote turn is interrupted with Escape and the question is
+                // recorded as failed, never left half-done.
+                result = try await Interrupt.cancellingOnSIGINT {
+                    try await router.ask(question, choice: choice, id: id) { piece in
+                        if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                    }
                 }
             } catch {
                 let route = choice == .auto ? nil : Policy(thresholds: context.settings.thresholds).decide(p: nil, choice: choice)

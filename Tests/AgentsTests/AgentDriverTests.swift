@@ -146,6 +146,37 @@ struct AgentDriverTests {
         #expect(h.events("exit").count == 1)
     }
 
+    @Test func costIsReadBeforeAndAfterTheQuestion() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let d = h.driver(policy: AgentPolicy(answerTimeout: .seconds(30), startTimeout: .seconds(20), readCost: true))
+        _ = try await d.ask("Warm up.")
+        let question = "How much does this answer cost?"
+        let answer = try await d.ask(question)
+        // claude-sim charges $0.00003 per byte of the plain answer, printed with 4 decimals.
+        let expected = Double(try h.expectedAnswer(question, model: "sonnet").utf8.count) * 0.00003
+        let delta = try #require(answer.costDeltaUsd)
+        #expect(abs(delta - expected) < 0.00011, "delta \(delta), expected about \(expected)")
+        #expect(h.prompts().filter { $0 == "/cost" }.count == 4)
+    }
+
+    @Test func cancellingInterruptsTheAgentWithEscape() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let d = h.driver(["--think-ms", "20000"])
+        let question = "Take your time."
+        let asking = Task { try await d.ask(question) }
+        try await waitUntil("the question to reach claude-sim", timeout: 30) { h.prompts().contains(question) }
+        asking.cancel()
+        _ = await asking.result
+        let pane = try await d.prepare()
+        let profile = ClaudeCodeProfile()
+        try await waitUntil("the turn to be interrupted", timeout: 15) {
+            let state = profile.parse(try await h.tmux.capture(pane))
+            return state.kind == .idle && AgentDriver.isInterruption(state)
+        }
+    }
+
     @Test func markerProfileWorksWithAPlainProgram() async throws {
         let h = try Harness()
         defer { h.stop() }

@@ -10,30 +10,7 @@ import TestSupport
     static let binary = BuiltProducts.executable("escalator")
     static let available = FileManager.default.isExecutableFile(atPath: binary)
 
-    struct Environment {
-        let home: TemporaryDirectory
-        var variables: [String: String]
-
-        init() throws {
-            home = try TemporaryDirectory(prefix: "eval-live")
-            var env = ProcessInfo.processInfo.environment
-            env["HOME"] = home.path
-            env["XDG_CONFIG_HOME"] = home.file("config")
-            env["XDG_STATE_HOME"] = home.file("state")
-            env["XDG_DATA_HOME"] = home.file("data")
-            env["XDG_CACHE_HOME"] = home.file("cache")
-            env["ESCALATOR_LOCAL_MANAGED"] = "never"
-            env["ESCALATOR_LOCAL_MODEL"] = LlamaServerFixture.modelPath
-            env["ESCALATOR_LOCAL_SERVER"] = LlamaServerFixture.serverPath
-            env["ESCALATOR_ASSESSMENT_PROMPTS_DIR"] = (BuiltProducts.packageRoot as NSString).appendingPathComponent("prompts")
-            env.removeValue(forKey: "ESCALATOR_CONFIG")
-            variables = env
-        }
-
-        func run(_ arguments: [String]) throws -> RunResult {
-            try runBinary(EvalLiveCLITests.binary, arguments, environment: variables)
-        }
-    }
+    typealias Environment = CLIEnvironment
 
     /// Three GSM8K-style items with gold numbers (and one without, which is skipped).
     static func writeDataset(_ path: String) throws {
@@ -48,7 +25,7 @@ import TestSupport
 
     @Test(.enabled(if: RealPart.shouldRun(available)))
     func remoteTiersAreRefused() throws {
-        let env = try Environment()
+        let env = try Environment(prefix: "eval-live")
         defer { env.home.remove() }
         let result = try env.run(["eval", "run", env.home.file("none.jsonl"), "--limit", "3", "--tiers", "local,opus"])
         #expect(result.status != 0)
@@ -62,7 +39,7 @@ import TestSupport
         defer { server.stop() }
         let client = LlamaServerClient(configuration: .init(baseURL: server.url))
         try await client.waitUntilReady(timeout: .seconds(60), whileRefused: true)
-        let env = try Environment()
+        let env = try Environment(prefix: "eval-live")
         defer { env.home.remove() }
         let data = env.home.file("q.jsonl")
         try Self.writeDataset(data)
@@ -103,7 +80,7 @@ import TestSupport
     /// tune --write-config into the file --config names: diff printed, backup kept, file loads.
     @Test(.enabled(if: RealPart.shouldRun(available)))
     func tuneWritesConfig() throws {
-        let env = try Environment()
+        let env = try Environment(prefix: "eval-live")
         defer { env.home.remove() }
         try """
         {"format":"escalator-dataset","version":1,"tiers":[{"name":"local","price_usd":0},{"name":"remote","price_usd":1}]}

@@ -37,6 +37,20 @@ public struct ClaudeCodeProfile: AgentProfile {
     }
 
     /// `/model <alias>` for a direct switch, bare `/model` for the picker.
+    public var costCommand: String? { "/cost" }
+
+    /// Reads the last `Total cost: $X` line of a `/cost` report.
+    public func totalCost(_ pane: String) -> Double? {
+        for line in pane.split(separator: "\n").reversed() {
+            guard let range = line.range(of: "Total cost:") else { continue }
+            let rest = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard rest.hasPrefix("$") else { continue }
+            let number = rest.dropFirst().prefix { $0.isNumber || $0 == "." || $0 == "," }.replacingOccurrences(of: ",", with: "")
+            if let value = Double(number) { return value }
+        }
+        return nil
+    }
+
     public func modelCommand(_ alias: String?) -> String? {
         alias.map { "/model \($0)" } ?? "/model"
     }

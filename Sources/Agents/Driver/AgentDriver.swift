@@ -66,9 +66,16 @@ public struct AgentDriver: Sendable {
                 try await waitUntilReady(pane, permissions: &permissions)
                 if let model = spec.model { try await ensureModel(model, pane: pane, permissions: &permissions) }
                 if policy.clearBeforeQuestion { try await clear(pane, permissions: &permissions) }
+                let costBefore = policy.readCost ? try await readCost(pane, permissions: &permissions) : nil
                 var submission = profile.submission(for: question)
                 try await perform(submission.steps, in: pane)
-                var state = try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
+                // Cancelling (Ctrl-C of escalator) interrupts the agent's turn with Escape, as a person would.
+                let tmux = self.tmux
+                var state = try await withTaskCancellationHandler {
+                    try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
+                } onCancel: {
+                    Task.detached { try? await tmux.press(.escape, in: pane) }
+                }
                 if (state.answer ?? "").isEmpty && permissions.contains(where: { $0.hasPrefix("deny") }) {
                     // Denying a tool interrupts the turn; ask the agent to go on without it,
                     // as a person at the keyboard would.
@@ -76,8 +83,12 @@ public struct AgentDriver: Sendable {
                     try await perform(submission.steps, in: pane)
                     state = try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
                 }
-                return AgentAnswer(text: state.answer ?? "", session: spec.name, model: spec.model, permissions: permissions,
-                                   retried: retried, elapsedMs: Self.ms(ContinuousClock.now - start))
+                var answer = AgentAnswer(text: state.answer ?? "", session: spec.name, model: spec.model, permissions: permissions,
+                                         retried: retried, elapsedMs: Self.ms(ContinuousClock.now - start))
+                if let costBefore, let costAfter = try await readCost(pane, permissions: &permissions) {
+                    answer.costDeltaUsd = max(0, costAfter - costBefore)
+                }
+                return answer
             } catch let error as RemoteError {
                 throw await crashedOr(error)
             }
@@ -115,6 +126,8 @@ public struct AgentDriver: Sendable {
 
     /// Waits for the composer (idle), answering the trust dialog and permission prompts.
     func waitUntilReady(_ pane: TmuxPane, permissions: inout [String]) async throws {
+        // An agent whose last turn already settled shows its idle composer: no need to settle again.
+        if profile.detectsReadiness, profile.parse(try await tmux.capture(pane)).kind == .idle { return }
         let readinessVisible = profile.detectsReadiness
         _ = try await waitFor(pane, submission: nil, timeout: policy.startTimeout, permissions: &permissions) { state in
             state.kind == .idle || (!readinessVisible && state.kind == .unknown)
@@ -162,8 +175,12 @@ public struct AgentDriver: Sendable {
                 throw AgentError(code: .apiError, message: state.detail ?? "the agent reported an error", session: spec.name)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
+                capture = try await untilClosed(.permission, pane: pane, submission: submission, since: capture)
+                continue
             case .dialog:
                 try await answerDialog(state, pane: pane)
+                capture = try await untilClosed(.dialog, pane: pane, submission: submission, since: capture)
+                continue
             case .idle where submission != nil && state.promptEchoed == false && !resubmitted:
                 // The text is in the composer but Enter did not take: press it once more.
                 resubmitted = true
@@ -199,6 +216,19 @@ public struct AgentDriver: Sendable {
             }
             capture = try await self.capture(pane, failures: &failures)
         }
+    }
+
+    /// After answering a menu, waits until the screen no longer shows it, so the same menu is
+    /// never answered twice from a capture taken before the keys took effect.
+    private func untilClosed(_ kind: ScreenState.Kind, pane: TmuxPane, submission: Submission?, since before: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(5)
+        var capture = before
+        while ContinuousClock.now < deadline {
+            guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
+            capture = next
+            if profile.parse(capture, after: submission).kind != kind { return capture }
+        }
+        return try await tmux.capture(pane)
     }
 
     private func answerPermission(_ state: ScreenState, pane: TmuxPane, permissions: inout [String]) async throws {
@@ -312,6 +342,25 @@ public struct AgentDriver: Sendable {
         // Keep from the first line that was not on the old screen.
         guard let first = lines.firstIndex(where: { !old.contains($0.trimmingCharacters(in: .whitespaces)) }) else { return "" }
         return lines[first...].joined(separator: "\n")
+    }
+
+    /// Runs the profile's cost command and reads the total it prints (nil if the agent has none).
+    func readCost(_ pane: TmuxPane, permissions: inout [String]) async throws -> Double? {
+        guard let command = profile.costCommand else { return nil }
+        let before = try await tmux.capture(pane)
+        try await perform(profile.submission(for: command).steps, in: pane)
+        let deadline = ContinuousClock.now + .seconds(15)
+        var capture = before
+        while ContinuousClock.now < deadline {
+            guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
+            capture = next
+            if let total = profile.totalCost(newPart(of: capture, since: before)) {
+                try await waitUntilReady(pane, permissions: &permissions)
+                return total
+            }
+        }
+        logger.debug("no cost report on screen", metadata: ["session": "\(spec.name)"])
+        return nil
     }
 
     /// `/clear`, then wait until the composer is back.

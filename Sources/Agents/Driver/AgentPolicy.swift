@@ -27,14 +27,17 @@ public struct AgentPolicy: Sendable, Equatable {
     public var answerTimeout: Duration
     /// How long the agent may take to start and show its composer.
     public var startTimeout: Duration
+    /// Read the session cost (`/cost`) before and after each question and report the difference.
+    public var readCost: Bool
 
     public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
-                answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60)) {
+                answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false) {
         self.permission = permission
         self.trust = trust
         self.clearBeforeQuestion = clearBeforeQuestion
         self.answerTimeout = answerTimeout
         self.startTimeout = startTimeout
+        self.readCost = readCost
     }
 }
 
@@ -75,4 +78,6 @@ public struct AgentAnswer: Sendable, Equatable {
     /// True when the agent crashed and the question was asked again in a restarted session.
     public var retried: Bool
     public var elapsedMs: Double
+    /// What the question cost, from the agent's own `/cost` report (when `readCost` is on).
+    public var costDeltaUsd: Double? = nil
 }

@@ -99,6 +99,12 @@ public protocol AgentProfile: Sendable {
     /// Whether `parse` can tell that the agent is ready for input before anything was sent
     /// (false for agents whose only signal is a marker the driver asked for).
     var detectsReadiness: Bool { get }
+
+    /// The command that shows the session's running cost (`/cost`), or nil if there is none.
+    var costCommand: String? { get }
+
+    /// The session's total cost in dollars as the last cost report on screen shows it.
+    func totalCost(_ pane: String) -> Double?
 }
 
 extension AgentProfile {
@@ -121,4 +127,8 @@ extension AgentProfile {
     public func modelSwitchResult(_ pane: String) -> ModelSwitchResult? { nil }
 
     public var detectsReadiness: Bool { true }
+
+    public var costCommand: String? { nil }
+
+    public func totalCost(_ pane: String) -> Double? { nil }
 }

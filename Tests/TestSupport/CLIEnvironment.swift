@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 /// An isolated environment for running the built `escalator`: its own HOME and XDG folders,
 /// so tests never touch the user's config or managed server.
-struct CLIEnvironment {
-    let home: TemporaryDirectory
-    var variables: [String: String]
+public struct CLIEnvironment {
+    public let home: TemporaryDirectory
+    public var variables: [String: String]
 
-    init() throws {
-        home = try TemporaryDirectory(prefix: "cli")
+    public init(prefix: String = "cli") throws {
+        home = try TemporaryDirectory(prefix: prefix)
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = home.path
         env["XDG_CONFIG_HOME"] = home.file("config")
@@ -18,19 +17,22 @@ struct CLIEnvironment {
         env["ESCALATOR_LOCAL_MANAGED"] = "never"
         env["ESCALATOR_LOCAL_MODEL"] = LlamaServerFixture.modelPath
         env["ESCALATOR_LOCAL_SERVER"] = LlamaServerFixture.serverPath
+        env["ESCALATOR_ASSESSMENT_PROMPTS_DIR"] = (BuiltProducts.packageRoot as NSString).appendingPathComponent("prompts")
         env.removeValue(forKey: "ESCALATOR_CONFIG")
         variables = env
     }
 
-    func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> RunResult {
+    /// Runs the built `escalator` with these variables (plus `extra`).
+    public func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> RunResult {
         try runBinary(BuiltProducts.executable("escalator"), arguments, stdin: stdin,
                       environment: variables.merging(extra) { $1 })
     }
 
-    func remove() { home.remove() }
+    public func remove() { home.remove() }
 }
 
-func jsonObject(_ text: String) throws -> [String: Any] {
+/// Parses one JSON object printed by a command.
+public func jsonObject(_ text: String) throws -> [String: Any] {
     guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
         throw CocoaError(.coderReadCorrupt)
     }

@@ -10,7 +10,7 @@ struct EscalatorBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "escalator-bench",
         abstract: "Benchmarks behind `make bench`.",
-        subcommands: [AssessOverhead.self])
+        subcommands: [AssessOverhead.self, RemoteOverhead.self])
 }
 
 /// Self-assessment overhead: the library's `Assessor.assess` against a bare POST of the very
