@@ -1,11 +1,12 @@
 import Foundation
 
 /// A real llama-server with the small test model, started for one test on a free loopback
-/// port and stopped by its recorded pid. The binary comes from `ESCALATOR_LLAMA_SERVER` (set by
+/// port and stopped by its recorded pid. Spawned with a clean signal mask (a Foundation `Process`
+/// would pass on a blocked SIGTERM, and the server would ignore its stop signal). The binary comes from `ESCALATOR_LLAMA_SERVER` (set by
 /// `make test`) or `~/.cache/escalator/bin/llama-server`; the model from `ESCALATOR_TEST_MODEL`
 /// or `~/.cache/escalator/models/gemma-3-270m-q4_k_m.gguf` (both installed by `make setup`).
 public final class LlamaServerFixture: @unchecked Sendable {
-    public let process: TrackedProcess
+    public let process: SpawnedProcess
     public let port: Int
     public let directory: TemporaryDirectory
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -33,10 +34,10 @@ public final class LlamaServerFixture: @unchecked Sendable {
         }
         directory = try TemporaryDirectory(prefix: "llama-fixture")
         port = try freeLoopbackPort()
-        process = try TrackedProcess(Self.serverPath,
+        process = try SpawnedProcess(Self.serverPath,
                                      ["-m", Self.modelPath, "--host", "127.0.0.1", "--port", String(port),
-                                      "-c", String(context), "-np", String(parallel), "--swa-full", "--no-ui"] + extraArguments,
-                                     logPath: directory.file("server.log"))
+                                      "-c", String(context), "-np", String(parallel), "--swa-full", "--no-ui",
+                                      "--log-file", directory.file("server.log")] + extraArguments)
     }
 
     public func stop() {
