@@ -17,7 +17,7 @@ THINK_MS=${THINK_MS:-500}
 # The driver's settle time: Claude Code ends a turn with a positive completion row
 # ("✻ Worked for 3s") that the parser requires together with the idle composer, so the quiet
 # period only has to outlast the last repaint of one frame, not guess the end of the turn.
-SETTLE_MS=${SETTLE_MS:-100}
+SETTLE_MS=${SETTLE_MS:-50}
 for tool in escalator-bench claude-sim; do
     [ -x "$BIN/$tool" ] || { echo "missing $BIN/$tool (build with: swift build -c release)" >&2; exit 1; }
 done

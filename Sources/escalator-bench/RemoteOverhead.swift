@@ -22,7 +22,8 @@ struct RemoteOverhead: AsyncParsableCommand {
     @Option var session = "bench-escalator"
     @Option var thinkMs = 500
     @Option var questions = 50
-    @Option(help: "The driver's settle time (quiet period before an idle screen is trusted).") var settleMs = 100
+    @Option(help: "The driver's settle time (quiet period before an idle screen is trusted).") var settleMs = 50
+    @Option(help: "Pause between typing the question and pressing Enter.") var enterDelayMs = 50
     @Flag(help: "Run every tmux command as its own exec (no control-mode client).") var noControl = false
 
     func run() async throws {
@@ -34,7 +35,7 @@ struct RemoteOverhead: AsyncParsableCommand {
         try await ssh.connect()
         let tmux = Tmux(transport: ssh, socket: .named(socket), executable: tmux, configFile: "/dev/null",
                         logger: quiet, controlMode: !noControl)
-        let driver = AgentDriver(tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(settleMs)),
+        let driver = AgentDriver(tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(settleMs), enterDelay: .milliseconds(enterDelayMs)),
                                  spec: AgentSessionSpec(name: session, command: [sim, "--think-ms", String(thinkMs)], model: nil),
                                  policy: AgentPolicy(clearBeforeQuestion: false, answerTimeout: .seconds(120),
                                                      startTimeout: .seconds(60)),
