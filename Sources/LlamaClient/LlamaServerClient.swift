@@ -92,14 +92,11 @@ public final class LlamaServerClient: Sendable {
         request.stream = true
         let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
         return stream(path: "/completion", body: body) { data in
-            if data.contains("\"stop\":true") || data.contains("\"stop\": true") {
-                let final = try JSONDecoder().decode(CompletionResponse.self, from: Data(data.utf8))
-                return [.text(final.content), .done(final)].filter {
-                    if case .text(let t) = $0 { return !t.isEmpty } else { return true }
-                }
-            }
             let chunk = try JSONDecoder().decode(CompletionChunk.self, from: Data(data.utf8))
-            return chunk.content.map { $0.isEmpty ? [] : [.text($0)] } ?? []
+            let text: [CompletionStreamEvent] = chunk.content.map { $0.isEmpty ? [] : [.text($0)] } ?? []
+            guard chunk.stop == true else { return text }
+            // The last event also carries the summary (timings, token counts).
+            return text + [.done(try JSONDecoder().decode(CompletionResponse.self, from: Data(data.utf8)))]
         }
     }
 
@@ -156,7 +153,7 @@ public final class LlamaServerClient: Sendable {
                 let failure = Mutex<(any Error)?>(nil)
                 let handle: @Sendable (ServerSentEvent) -> Bool = { event in
                     do {
-                        if event.data.contains("\"error\"") && event.data.hasPrefix("{\"error\"") {
+                        if event.data.hasPrefix("{\"error\"") {
                             throw Self.error(status: 500, body: Array(event.data.utf8), url: request.url)
                         }
                         for element in try decode(event.data) { continuation.yield(element) }

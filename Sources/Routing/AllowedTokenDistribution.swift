@@ -30,7 +30,7 @@ public struct AllowedTokenDistribution: Sendable, Equatable, Codable {
         let allowed = mass.values.reduce(0, +)
         if allowed > 0 {
             probabilities = Dictionary(uniqueKeysWithValues: labels.map { ($0, (mass[$0] ?? 0) / allowed) })
-            allowedMass = total > 0 ? allowed / max(total, allowed) : 0
+            allowedMass = allowed / total  // allowed ⊆ total, and allowed > 0 here
             fellBackToSampled = false
         } else {
             let sampled = label(token.token)

@@ -80,7 +80,13 @@ struct LlamaServerIntegrationTests {
         _ = await task.result
         let atCancel = pieces.count
         #expect(atCancel < 2000)
-        // The server frees the slot: a new request is served at once instead of queueing behind 2000 tokens.
+        // The server frees the slot: no slot keeps generating the remaining ~2000 tokens (about 40 s).
+        let slots = try HTTPConnection(label: "slots")
+        try await waitUntil("llama-server to stop generating after the cancel", timeout: 10) {
+            let response = try await slots.send(HTTPRequest(method: .get, url: server.url + "/slots", connectTimeoutMs: 1000, totalTimeoutMs: 5000))
+            let list = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
+            return !list.isEmpty && list.allSatisfy { ($0["is_processing"] as? Bool) == false }
+        }
         let quick = try await c.complete(CompletionRequest(prompt: "Hi", nPredict: 1))
         #expect(quick.tokensPredicted == 1)
     }
@@ -128,11 +134,4 @@ struct LlamaServerIntegrationTests {
         let error = try await #require(throws: LlamaError.self) { try await c.health() }
         #expect(error.code == .timeout)
     }
-}
-
-final class PieceCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func add() { lock.lock(); value += 1; lock.unlock() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }

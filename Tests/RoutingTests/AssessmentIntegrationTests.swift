@@ -55,10 +55,3 @@ struct AssessmentIntegrationTests {
     }
 
 }
-
-final class PieceCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func add() { lock.lock(); value += 1; lock.unlock() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
-}

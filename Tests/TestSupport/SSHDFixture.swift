@@ -4,16 +4,16 @@ import Foundation
 ///
 /// Creates an ed25519 host key, a second "other" host key, an ed25519 user key, authorized_keys,
 /// known_hosts files, and an sshd_config; checks the config with `sshd -t`; starts
-/// `/usr/sbin/sshd -D` by absolute path as a ``TrackedProcess`` and waits for the port.
+/// `/usr/sbin/sshd -D` by absolute path as a ``SpawnedProcess`` and waits for the port.
 public final class SSHDFixture: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public let port: Int
     /// The sshd listener process (its pid is recorded; ``stop()`` stops exactly it).
     ///
-    /// Not a Foundation `Process` (``TrackedProcess``): sshd closes every inherited descriptor at
+    /// Not a Foundation `Process` : sshd closes every inherited descriptor at
     /// startup, including the socket Foundation watches to learn that a child exited, so Foundation
     /// then blocks its process-monitor thread in `waitpid(sshd)` and no other `Process` in the test
-    /// run (``runBinary``, ``TrackedProcess/stop(grace:)``) ever sees its child exit.
+    /// run (``runBinary``, a `Process`'s stop) ever sees its child exit.
     public let process: SpawnedProcess
     public let hostKeyPath: String
     public let otherHostKeyPath: String
@@ -180,8 +180,9 @@ public final class SSHAgentFixture: @unchecked Sendable {
 /// A child started with `posix_spawn` (stdin, stdout and stderr on /dev/null). Its pid is recorded
 /// and ``stop(grace:)`` signals exactly that pid and reaps it with `waitpid`.
 ///
-/// Use this instead of ``TrackedProcess`` for daemons that close inherited descriptors (sshd,
-/// ssh-agent); see ``SSHDFixture/process``.
+/// Every long-running real part (sshd, ssh-agent, llama-server) is started this way rather than
+/// with Foundation's `Process`: daemons that close inherited descriptors stall Foundation's exit
+/// watcher, and a `Process` child inherits a blocked SIGTERM.
 public final class SpawnedProcess: @unchecked Sendable {
     public let pid: pid_t
     private let lock = NSLock()

@@ -137,13 +137,8 @@ public struct AgentDriver: Sendable {
     /// Waits until the turn for `submission` ends: the answer is on screen, the screen is idle,
     /// and it stays unchanged for the profile's settle time.
     func waitForTurnEnd(_ pane: TmuxPane, submission: Submission, permissions: inout [String]) async throws -> ScreenState {
-        var enterChecked = false
-        return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { state in
-            // Enter is sent separately: if the prompt never showed up as submitted, press it again once.
-            if state.kind == .idle && state.promptEchoed == false && !enterChecked {
-                enterChecked = true
-                return false
-            }
+        // An unsubmitted prompt (Enter not taken) is handled by `waitFor`, which presses Enter again once.
+        try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { state in
             if state.kind == .idle && state.promptEchoed != false && Self.isInterruption(state) { return true }
             return state.kind == .idle && state.answer != nil && state.promptEchoed != false
         }
