@@ -10,6 +10,7 @@ extension Ledger {
     /// - `v1`: the question, its assessment, thresholds, route, tier used, answer, tokens,
     ///   estimated cost, timings and error.
     /// - `v2`: the measured cost and the outcome a user or the eval harness fills in later.
+    /// - `v3`: the question's token count and the tiers tried (`attempts`, JSON).
     ///
     /// Columns use plain SQL types (TEXT, REAL, INTEGER; the distribution is JSON text) so the
     /// `sqlite3` command-line tool reads the database as it is.
@@ -59,6 +60,10 @@ extension Ledger {
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_correct INTEGER")
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_score REAL")
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN outcome_at TEXT")
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN question_tokens INTEGER")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN attempts TEXT")
         }
         return migrator
     }

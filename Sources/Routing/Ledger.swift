@@ -68,20 +68,19 @@ public final class Ledger: Sendable {
     // MARK: Writing
 
     /// Records an answered question. `error` notes a problem that did not stop the answer.
-    public func record(_ answer: RoutedAnswer, error: String? = nil, costMeasuredUsd: Double? = nil,
-                       at date: Date = Date()) throws {
-        try insert(LedgerRecord(answer, recordedAt: date, error: error, costMeasuredUsd: costMeasuredUsd))
+    public func record(_ answer: RoutedAnswer, error: String? = nil, at date: Date = Date()) throws {
+        try insert(LedgerRecord(answer, recordedAt: date, error: error))
     }
 
     /// Records a question that failed before it was answered, with what was known.
     public func recordFailure(id: String, question: String, thresholds: Thresholds, route: Route? = nil,
                               assessment: Assessment? = nil, error: String, totalMs: Double? = nil,
-                              at date: Date = Date()) throws {
+                              attempts: [Attempt] = [], at date: Date = Date()) throws {
         try insert(LedgerRecord(id: id, recordedAt: date, question: question, assessment: assessment,
                                 thresholds: thresholds, route: route, tierUsed: nil, degraded: false,
                                 degradedReason: nil, answer: nil, answerTokens: nil, costEstimatedUsd: 0,
                                 costMeasuredUsd: nil, timingsMs: .init(assess: nil, answer: nil, total: totalMs),
-                                error: error, outcome: nil))
+                                error: error, outcome: nil, attempts: attempts))
     }
 
     /// Inserts `record` as a new row; its id must not be in the ledger yet.
@@ -226,7 +225,7 @@ public final class Ledger: Sendable {
         Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
     }
 
-    /// The row's columns and values, in the v2 schema.
+    /// The row's columns and values, in the current schema.
     static func columns(of r: LedgerRecord) throws -> [(String, (any DatabaseValueConvertible)?)] {
         let a = r.assessment
         var distribution: String?
@@ -252,7 +251,15 @@ public final class Ledger: Sendable {
             ("error", r.error),
             ("outcome_correct", r.outcome?.correct), ("outcome_score", r.outcome?.score),
             ("outcome_at", r.outcome.map { timestamp($0.at) }),
+            ("question_tokens", r.questionTokens), ("attempts", try attemptsJSON(r.attempts)),
         ]
+    }
+
+    static func attemptsJSON(_ attempts: [Attempt]) throws -> String? {
+        guard !attempts.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(attempts), as: UTF8.self)
     }
 
     static func record(from row: Row) throws -> LedgerRecord {
@@ -293,6 +300,7 @@ public final class Ledger: Sendable {
             degradedReason: row["degraded_reason"], answer: row["answer"], answerTokens: row["answer_tokens"],
             costEstimatedUsd: row["cost_estimated_usd"] ?? 0, costMeasuredUsd: row["cost_measured_usd"],
             timingsMs: .init(assess: row["assess_ms"], answer: row["answer_ms"], total: row["total_ms"]),
-            error: row["error"], outcome: outcome)
+            error: row["error"], outcome: outcome, questionTokens: row["question_tokens"],
+            attempts: try (row["attempts"] as String?).map { try JSONDecoder().decode([Attempt].self, from: Data($0.utf8)) } ?? [])
     }
 }

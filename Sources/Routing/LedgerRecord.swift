@@ -49,11 +49,15 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
     public var timingsMs: Timings
     public var error: String?
     public var outcome: Outcome?
+    /// Tokens in the question.
+    public var questionTokens: Int? = nil
+    /// The tiers tried and why each failed (see ``Attempt``).
+    public var attempts: [Attempt] = []
 
     public init(id: String, recordedAt: Date, question: String, assessment: Assessment?, thresholds: Thresholds,
                 route: Route?, tierUsed: Tier?, degraded: Bool, degradedReason: String?, answer: String?,
                 answerTokens: Int?, costEstimatedUsd: Double, costMeasuredUsd: Double?, timingsMs: Timings,
-                error: String?, outcome: Outcome?) {
+                error: String?, outcome: Outcome?, questionTokens: Int? = nil, attempts: [Attempt] = []) {
         self.id = id
         self.recordedAt = recordedAt
         self.question = question
@@ -70,17 +74,20 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
         self.timingsMs = timingsMs
         self.error = error
         self.outcome = outcome
+        self.questionTokens = questionTokens
+        self.attempts = attempts
     }
 
     /// The record of an answered question.
-    public init(_ answer: RoutedAnswer, recordedAt: Date, error: String? = nil, costMeasuredUsd: Double? = nil) {
+    public init(_ answer: RoutedAnswer, recordedAt: Date, error: String? = nil) {
         self.init(id: answer.id, recordedAt: recordedAt, question: answer.question, assessment: answer.assessment,
                   thresholds: answer.route.thresholds, route: answer.route, tierUsed: answer.tierUsed,
                   degraded: answer.degraded, degradedReason: answer.degradedReason, answer: answer.answer,
-                  answerTokens: answer.answerTokens, costEstimatedUsd: answer.costUsd, costMeasuredUsd: costMeasuredUsd,
+                  answerTokens: answer.answerTokens, costEstimatedUsd: answer.costEstimatedUsd,
+                  costMeasuredUsd: answer.costMeasuredUsd,
                   timingsMs: Timings(assess: answer.timingsMs.assess, answer: answer.timingsMs.answer,
                                      total: answer.timingsMs.total),
-                  error: error, outcome: nil)
+                  error: error, outcome: nil, questionTokens: answer.questionTokens, attempts: answer.attempts)
     }
 
     /// The answered question as `ask --json` printed it; nil for a failure.
@@ -88,9 +95,11 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
         guard let route, let tierUsed, let answer, let assess = timingsMs.assess, let answerMs = timingsMs.answer,
               let total = timingsMs.total else { return nil }
         return RoutedAnswer(id: id, question: question, route: route, assessment: assessment, tierUsed: tierUsed,
-                            answer: answer, costUsd: costEstimatedUsd,
+                            answer: answer, costUsd: costUsd,
                             timingsMs: .init(assess: assess, answer: answerMs, total: total),
-                            degraded: degraded, degradedReason: degradedReason, answerTokens: answerTokens)
+                            degraded: degraded, degradedReason: degradedReason, answerTokens: answerTokens,
+                            questionTokens: questionTokens, costEstimatedUsd: costEstimatedUsd,
+                            costMeasuredUsd: costMeasuredUsd, attempts: attempts)
     }
 
     /// The cost to count: measured when known, else estimated.

@@ -42,8 +42,11 @@ public struct RemoteAgents: Sendable {
         settings.remote.agent == "marker" ? MarkerProfile() : ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50))
     }
 
-    /// The tmux session name of `tier`, e.g. `escalator-sonnet`.
-    public func sessionName(_ tier: Tier) -> String { settings.remote.sessionPrefix + tier.name }
+    /// The tmux session name of `tier`'s session number `index` (from 0): `escalator-sonnet`,
+    /// then `escalator-sonnet-2`, `escalator-sonnet-3`… for a batch's extra sessions.
+    public func sessionName(_ tier: Tier, index: Int = 0) -> String {
+        settings.remote.sessionPrefix + tier.name + (index > 0 ? "-\(index + 1)" : "")
+    }
 
     /// The model alias `tier` runs on.
     public func model(_ tier: Tier) -> String? {
@@ -54,8 +57,8 @@ public struct RemoteAgents: Sendable {
         }
     }
 
-    /// The driver of `tier`'s agent session.
-    public func driver(for tier: Tier) throws -> AgentDriver {
+    /// The driver of `tier`'s agent session number `session` (see ``sessionName(_:index:)``).
+    public func driver(for tier: Tier, session: Int = 0) throws -> AgentDriver {
         let r = settings.remote
         let command = try CommandLineWords.split(r.command)
         guard !command.isEmpty else {
@@ -66,7 +69,7 @@ public struct RemoteAgents: Sendable {
                                  clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS),
                                  readCost: r.readCost == "true")
         return AgentDriver(tmux: tmux, profile: profile,
-                           spec: AgentSessionSpec(name: sessionName(tier), command: command, model: model(tier)),
+                           spec: AgentSessionSpec(name: sessionName(tier, index: session), command: command, model: model(tier)),
                            policy: policy, logger: logger)
     }
 

@@ -17,6 +17,7 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     /// The tier that actually answered (differs from `route.tier` when degraded).
     public var tierUsed: Tier
     public var answer: String
+    /// The cost to count: measured (`/cost`) when known, else estimated.
     public var costUsd: Double
     public var timingsMs: Timings
     /// True when the question was not answered where the policy wanted (see `degradedReason`).
@@ -24,6 +25,14 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     public var degradedReason: String?
     /// Tokens the answering tier generated, when it reports them (the ledger stores it).
     public var answerTokens: Int? = nil
+    /// Tokens in the question (llama-server's tokenizer, or about 4 bytes each when unreachable).
+    public var questionTokens: Int? = nil
+    /// The cost worked out from token counts and the tier's prices.
+    public var costEstimatedUsd: Double = 0
+    /// The cost the agent reported (`/cost` delta), when read.
+    public var costMeasuredUsd: Double? = nil
+    /// Every tier tried, in order; more than one when a tier failed and the next one answered.
+    public var attempts: [Attempt] = []
 
     /// A new time-ordered id such as `20261125-142301-3f9a1c`.
     public static func newID(now: Date = Date()) -> String {

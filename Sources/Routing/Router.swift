@@ -1,79 +1,251 @@
+import Agents
 import Foundation
 import LlamaClient
 import Logging
+import Remote
 
-/// The path of one question: self-assessment, policy decision, answer. An escalated question
-/// goes to its tier's agent session; if the agent cannot answer (usage limit, API error, crash,
-/// unreachable host) or no remote is configured, it is answered locally and marked degraded
-/// with the reason, never dropped.
+/// The path of one question: self-assessment, policy decision, answer, with fallbacks.
+///
+/// An escalated question goes to its tier's agent session. When a tier cannot answer, the next
+/// one in ``Policy/fallbackChain(from:bounds:)`` is tried: a usage limit or an unreachable host
+/// moves on at once (and the tier is skipped for the rest of the run), any other error is retried
+/// `retries` times first. When llama-server is down the question is not assessed and goes to the
+/// default tier. Every departure from the policy's choice is marked degraded with its reason;
+/// a question is never dropped: if no tier answers, the error names what each tier said.
 public struct Router: Sendable {
-    public let assessor: Assessor
-    public let answerer: LocalAnswerer
-    public let policy: Policy
+    /// Routing choices that come from the settings.
+    public struct Configuration: Sendable {
+        public var policy: Policy
+        public var bounds: TierBounds
+        public var prices: Settings.Prices
+        public var expectedAnswerTokens: Int
+        public var retries: Int
+
+        public init(policy: Policy, bounds: TierBounds = .all, prices: Settings.Prices = .init(),
+                    expectedAnswerTokens: Int = 800, retries: Int = 1) {
+            self.policy = policy
+            self.bounds = bounds
+            self.prices = prices
+            self.expectedAnswerTokens = expectedAnswerTokens
+            self.retries = retries
+        }
+
+        /// The configuration `settings` describe.
+        public init(settings: Settings) {
+            self.init(policy: settings.policy, bounds: settings.bounds, prices: settings.prices,
+                      expectedAnswerTokens: settings.routing.expectedAnswerTokens, retries: settings.routing.retries)
+        }
+    }
+
+    /// The local model: the assessor and the answerer (nil when llama-server is unavailable).
+    public struct Local: Sendable {
+        public var assessor: Assessor
+        public var answerer: LocalAnswerer
+
+        public init(assessor: Assessor, answerer: LocalAnswerer) {
+            self.assessor = assessor
+            self.answerer = answerer
+        }
+    }
+
+    public let local: Local?
+    /// Why there is no local model, when there is none.
+    public let localProblem: String?
     /// The remote tiers; nil when none is configured.
     public let remote: RemoteAgents?
+    public let configuration: Configuration
+    public let health: TierHealth
     private let logger: Logger
 
-    public init(assessor: Assessor, answerer: LocalAnswerer, policy: Policy, remote: RemoteAgents? = nil,
-                logger: Logger = Logger(label: "escalator.router")) {
-        self.assessor = assessor
-        self.answerer = answerer
-        self.policy = policy
+    public var policy: Policy { configuration.policy }
+
+    public init(local: Local?, localProblem: String? = nil, remote: RemoteAgents? = nil, configuration: Configuration,
+                health: TierHealth = TierHealth(), logger: Logger = Logger(label: "escalator.router")) {
+        self.local = local
+        self.localProblem = local == nil ? (localProblem ?? "no local model is configured") : nil
         self.remote = remote
+        self.configuration = configuration
+        self.health = health
         self.logger = logger
     }
 
-    /// Routes and answers `question`. `onText` receives local answer text as it streams.
-    public func ask(_ question: String, choice: TierChoice = .auto, id: String = RoutedAnswer.newID(),
-                    onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
+    // MARK: Whole question
+
+    /// Assesses (unless a tier is forced), routes and answers `question`. `onText` receives the
+    /// answer's text as it streams (local) or when it is read (remote).
+    public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
+                    id: String = RoutedAnswer.newID(), onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
         let question = try Self.validated(question)
+        let bounds = bounds ?? configuration.bounds
+        let outcome = choice == .auto ? try await assess(question) : .notWanted
+        let route = decide(outcome, choice: choice, bounds: bounds)
+        return try await answer(question, route: route, assessment: outcome, bounds: bounds, id: id, onText: onText)
+    }
+
+    // MARK: Stages
+
+    /// Self-assesses `question` with the local model. Failures other than cancellation do not
+    /// throw: the outcome says why the question was not assessed.
+    public func assess(_ question: String) async throws -> AssessmentOutcome {
+        guard let local else { return AssessmentOutcome(assessment: nil, skippedReason: localProblem, ms: 0) }
         let start = ContinuousClock.now
-        var assessment: Assessment?
-        if choice == .auto {
-            // llama-server picks the slot whose cache shares the longest prefix, so the answer
-            // below reuses the question the assessment just processed.
-            assessment = try await assessor.assess(question)
+        do {
+            let assessment = try await local.assessor.assess(question)
+            return AssessmentOutcome(assessment: assessment, skippedReason: nil, ms: (ContinuousClock.now - start).milliseconds)
+        } catch {
+            if Self.isCancellation(error) { throw error }
+            logger.debug("assessment failed; routing without it", metadata: ["error": "\(error)"])
+            return AssessmentOutcome(assessment: nil, skippedReason: "assessment failed: \(error)",
+                                     ms: (ContinuousClock.now - start).milliseconds)
         }
-        let assessed = ContinuousClock.now
-        let route = policy.decide(p: assessment?.pLocalCorrect, choice: choice)
-        logger.debug("routed", metadata: ["tier": "\(route.tier)", "reason": "\(route.reason)"])
-        var degradedReason: String?
-        var tierUsed = Tier.local
-        var text: String?
-        var cost = 0.0
-        if !route.tier.isLocal {
-            if let remote {
+    }
+
+    /// The policy's route for an assessed (or unassessed) question.
+    public func decide(_ outcome: AssessmentOutcome, choice: TierChoice = .auto, bounds: TierBounds? = nil) -> Route {
+        policy.decide(p: outcome.assessment?.pLocalCorrect, choice: choice, bounds: bounds ?? configuration.bounds,
+                      unassessedBecause: outcome.skippedReason)
+    }
+
+    /// Tokens in `text`: llama-server's count, else about four bytes per token.
+    public func countTokens(_ text: String) async -> Int {
+        if let local, let tokens = try? await local.answerer.client.tokenize(text) { return tokens.count }
+        return CostEstimate.roughTokens(text)
+    }
+
+    /// The estimated cost of answering a question of `questionTokens` on `tier`, before the
+    /// answer exists (its length is taken as `expectedAnswerTokens`).
+    public func expectedCost(questionTokens: Int, tier: Tier) -> Double {
+        configuration.prices.price(of: tier).cost(inputTokens: questionTokens, outputTokens: configuration.expectedAnswerTokens)
+    }
+
+    /// Answers `question` on `route.tier`, falling back along the chain within `bounds`.
+    /// `session` picks the agent session of a remote tier (a batch's pool); `questionTokens`
+    /// may be passed when already counted.
+    public func answer(_ question: String, route: Route, assessment: AssessmentOutcome, bounds: TierBounds? = nil,
+                       id: String = RoutedAnswer.newID(), session: Int = 0, questionTokens: Int? = nil,
+                       onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
+        let start = ContinuousClock.now
+        let bounds = bounds ?? configuration.bounds
+        var attempts: [Attempt] = []
+        for tier in policy.fallbackChain(from: route.tier, bounds: bounds) {
+            if let reason = unavailableReason(tier) {
+                attempts.append(Attempt(tier: tier, error: reason, ms: 0))
+                continue
+            }
+            var tries = 0
+            while true {
+                let tryStart = ContinuousClock.now
                 do {
-                    let answer = try await remote.driver(for: route.tier).ask(question)
-                    if answer.text.isEmpty {
-                        degradedReason = "\(route.tier.name) gave no answer (permissions: \(answer.permissions.joined(separator: "; "))); answered locally"
-                    } else {
-                        text = answer.text
-                        tierUsed = route.tier
-                        cost = answer.costDeltaUsd ?? 0
-                        onText(answer.text)
-                    }
+                    let produced = try await produce(question, on: tier, session: session, onText: onText)
+                    attempts.append(Attempt(tier: tier, error: nil, ms: (ContinuousClock.now - tryStart).milliseconds))
+                    return await finish(question, id: id, route: route, assessment: assessment, tier: tier, produced: produced,
+                                        attempts: attempts, questionTokens: questionTokens, start: start)
                 } catch {
-                    degradedReason = "\(route.tier.name) failed (\(error)); answered locally"
-                    logger.debug("remote tier failed; falling back to local", metadata: ["error": "\(error)"])
+                    if Self.isCancellation(error) { throw error }
+                    let ms = (ContinuousClock.now - tryStart).milliseconds
+                    attempts.append(Attempt(tier: tier, error: "\(error)", ms: ms))
+                    switch Self.failureKind(error) {
+                    case .tierDown:
+                        health.markDown(tier, because: "\(tier.name) reached its usage limit earlier in this run")
+                    case .hostDown:
+                        for t in policy.tiers where !t.isLocal {
+                            health.markDown(t, because: "the agent host was unreachable earlier in this run")
+                        }
+                    case .noAnswer:
+                        break
+                    case .transient:
+                        if tries < configuration.retries {
+                            tries += 1
+                            logger.debug("tier failed; retrying", metadata: ["tier": "\(tier)", "error": "\(error)"])
+                            continue
+                        }
+                    }
+                    logger.debug("tier failed; trying the next", metadata: ["tier": "\(tier)", "error": "\(error)"])
                 }
-            } else {
-                degradedReason = "no remote agent is configured for \(route.tier.name); answered locally"
+                break
             }
         }
+        throw RoutingError(
+            problem: "no tier could answer the question (" + attempts.map { "\($0.tier.name): \($0.error ?? "?")" }.joined(separator: "; ") + ")",
+            fix: "check `escalator doctor`; the question is recorded in the ledger as failed")
+    }
+
+    // MARK: Internals
+
+    /// What one tier produced.
+    struct Produced {
+        var text: String
         var answerTokens: Int?
-        if text == nil {
-            let local = try await answerer.answer(question, onText: onText)
-            text = local.text
-            answerTokens = local.generatedTokens
+        var measuredCost: Double?
+    }
+
+    private func unavailableReason(_ tier: Tier) -> String? {
+        if let reason = health.skipReason(tier) { return reason }
+        if tier.isLocal { return local == nil ? localProblem : nil }
+        return remote == nil ? "no remote agent is configured (see [remote] and `escalator doctor`)" : nil
+    }
+
+    private func produce(_ question: String, on tier: Tier, session: Int,
+                         onText: @Sendable (String) -> Void) async throws -> Produced {
+        if tier.isLocal, let local {
+            let answer = try await local.answerer.answer(question, onText: onText)
+            guard !answer.text.isEmpty else { throw EmptyAnswer(tier: tier, detail: "the local model returned nothing") }
+            return Produced(text: answer.text, answerTokens: answer.generatedTokens, measuredCost: nil)
         }
-        let end = ContinuousClock.now
+        guard let remote else { throw EmptyAnswer(tier: tier, detail: "no remote agent") }
+        let answer = try await remote.driver(for: tier, session: session).ask(question)
+        guard !answer.text.isEmpty else {
+            let detail = answer.permissions.isEmpty ? "the agent gave no answer"
+                : "the agent gave no answer (permissions: \(answer.permissions.joined(separator: "; ")))"
+            throw EmptyAnswer(tier: tier, detail: detail)
+        }
+        onText(answer.text)
+        return Produced(text: answer.text, answerTokens: nil, measuredCost: answer.costDeltaUsd)
+    }
+
+    private func finish(_ question: String, id: String, route: Route, assessment: AssessmentOutcome, tier: Tier,
+                        produced: Produced, attempts: [Attempt], questionTokens: Int?, start: ContinuousClock.Instant) async -> RoutedAnswer {
+        let answered = ContinuousClock.now
+        let qTokens: Int
+        if let questionTokens { qTokens = questionTokens } else { qTokens = await countTokens(question) }
+        let aTokens: Int
+        if let counted = produced.answerTokens { aTokens = counted } else { aTokens = await countTokens(produced.text) }
+        let estimate = CostEstimate(inputTokens: qTokens, outputTokens: aTokens, price: configuration.prices.price(of: tier))
+        var reasons: [String] = []
+        if let skipped = assessment.skippedReason { reasons.append("not assessed (\(skipped))") }
+        if tier != route.tier {
+            let failures = attempts.filter { $0.error != nil }.map { "\($0.tier.name): \($0.error!)" }
+            reasons.append("\(failures.joined(separator: "; ")); answered by \(tier.name)")
+        }
+        let answerMs = (answered - start).milliseconds
         return RoutedAnswer(
-            id: id, question: question, route: route, assessment: assessment, tierUsed: tierUsed, answer: text ?? "",
-            costUsd: cost,
-            timingsMs: .init(assess: (assessed - start).milliseconds, answer: (end - assessed).milliseconds,
-                             total: (end - start).milliseconds),
-            degraded: degradedReason != nil, degradedReason: degradedReason, answerTokens: answerTokens)
+            id: id, question: question, route: route, assessment: assessment.assessment, tierUsed: tier,
+            answer: produced.text, costUsd: produced.measuredCost ?? estimate.usd,
+            timingsMs: .init(assess: assessment.ms, answer: answerMs, total: assessment.ms + answerMs),
+            degraded: !reasons.isEmpty, degradedReason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+            answerTokens: aTokens, questionTokens: qTokens, costEstimatedUsd: estimate.usd,
+            costMeasuredUsd: produced.measuredCost, attempts: attempts)
+    }
+
+    /// How a tier's failure affects the rest of the chain.
+    enum FailureKind { case tierDown, hostDown, noAnswer, transient }
+
+    static func failureKind(_ error: any Error) -> FailureKind {
+        if let error = error as? AgentError, error.code == .usageLimit { return .tierDown }
+        if error is EmptyAnswer { return .noAnswer }
+        if let error = error as? RemoteError,
+           [.connectFailed, .handshakeFailed, .hostKeyUnknown, .hostKeyChanged, .knownHostsFailed,
+            .authenticationFailed, .spawnFailed].contains(error.code) {
+            return .hostDown
+        }
+        return .transient
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        if Task.isCancelled || error is CancellationError { return true }
+        if let error = error as? LlamaError, error.code == .cancelled { return true }
+        if let error = error as? RemoteError, error.code == .cancelled { return true }
+        return false
     }
 
     /// The question with surrounding whitespace removed; empty questions are refused.
@@ -84,4 +256,11 @@ public struct Router: Sendable {
         }
         return trimmed
     }
+}
+
+/// A tier that ran but produced no answer (e.g. every tool it needed was denied).
+struct EmptyAnswer: Error, CustomStringConvertible {
+    var tier: Tier
+    var detail: String
+    var description: String { detail }
 }

@@ -103,6 +103,21 @@ public struct SettingKey: Sendable {
         probability("thresholds.local_min", "Answer locally when P(local correct) is at least this.", \.thresholds.localMin),
         probability("thresholds.sonnet_min", "Below local_min but at least this: the middle tier (sonnet); below it: the top tier (opus).",
                     \.thresholds.sonnetMin),
+        price("prices.local_input", "Local tier, USD per million input tokens (0, or your electricity per token).", \.prices.localInput),
+        price("prices.local_output", "Local tier, USD per million output tokens.", \.prices.localOutput),
+        price("prices.sonnet_input", "Sonnet tier, USD per million input tokens (default: list price 2025-11).", \.prices.sonnetInput),
+        price("prices.sonnet_output", "Sonnet tier, USD per million output tokens.", \.prices.sonnetOutput),
+        price("prices.opus_input", "Opus tier, USD per million input tokens (default: Claude Opus 4.5 list price 2025-11).", \.prices.opusInput),
+        price("prices.opus_output", "Opus tier, USD per million output tokens.", \.prices.opusOutput),
+        choice("routing.default_tier", Tier.defaults.map(\.name),
+               "Where a question goes when it cannot be assessed (llama-server down): it is routed there, marked degraded.",
+               \.routing.defaultTier),
+        choice("routing.min_tier", Tier.defaults.map(\.name), "Cheapest tier a question may be routed to (--min-tier).", \.routing.minTier),
+        choice("routing.max_tier", Tier.defaults.map(\.name), "Dearest tier a question may be routed to (--max-tier).", \.routing.maxTier),
+        int("routing.expected_answer_tokens", 1...1_000_000,
+            "Answer length assumed for cost estimates before the answer exists (batch budgets).", \.routing.expectedAnswerTokens),
+        int("routing.retries", 0...5, "Retries of a tier that failed with a transient error before the next tier is tried.",
+            \.routing.retries),
     ]
 
     /// The key called `name` (`section.key`), or an error listing the near misses.
@@ -143,6 +158,14 @@ public struct SettingKey: Sendable {
         SettingKey(name: name, help: help, get: { "\($0[keyPath: path])" }, set: { s, v in
             let x = try number(name, v)
             guard (0...1).contains(x) else { throw invalid(name, v, "a probability between 0 and 1") }
+            s[keyPath: path] = x
+        })
+    }
+
+    static func price(_ name: String, _ help: String, _ path: any WritableKeyPath<Settings, Double> & Sendable) -> SettingKey {
+        SettingKey(name: name, help: help, get: { "\($0[keyPath: path])" }, set: { s, v in
+            let x = try number(name, v)
+            guard x >= 0 else { throw invalid(name, v, "a price of 0 or more (US dollars per million tokens)") }
             s[keyPath: path] = x
         })
     }

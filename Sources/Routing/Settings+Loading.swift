@@ -54,7 +54,7 @@ extension Settings {
         for section in table.keys {
             guard let inner = table[section]?.table else {
                 throw RoutingError(problem: "config file \(path): `\(section)` must be a [section]",
-                                   fix: "put keys under one of: [local], [assessment], [calibration], [thresholds]")
+                                   fix: "put keys under one of: \(Self.sections.map { "[\($0)]" }.joined(separator: ", "))")
             }
             for key in inner.keys {
                 guard let value = inner[key] else { continue }
@@ -66,6 +66,11 @@ extension Settings {
             }
         }
         configFile = path
+    }
+
+    /// The config file's sections, in the order `escalator init` writes them.
+    static var sections: [String] {
+        SettingKey.all.reduce(into: [String]()) { if $0.last != $1.section { $0.append($1.section) } }
     }
 
     static func text(of value: any TOMLValueConvertible) -> String {

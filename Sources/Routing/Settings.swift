@@ -49,11 +49,48 @@ public struct Settings: Sendable, Equatable {
         public var sessionPrefix = "escalator-"
     }
 
+    /// What each tier costs, in US dollars per million tokens (see ``TierPrice``).
+    public struct Prices: Sendable, Equatable {
+        public var localInput = 0.0
+        public var localOutput = 0.0
+        // Anthropic's list prices as of 2025-11 (anthropic.com/pricing): Claude Sonnet 4.5
+        // $3 / $15, Claude Opus 4.5 $5 / $25 per million input / output tokens.
+        public var sonnetInput = 3.0
+        public var sonnetOutput = 15.0
+        public var opusInput = 5.0
+        public var opusOutput = 25.0
+
+        public init() {}
+
+        /// The price of `tier` (unknown tiers cost what the top tier costs).
+        public func price(of tier: Tier) -> TierPrice {
+            switch tier.name {
+            case Tier.local.name: TierPrice(inputPerMillion: localInput, outputPerMillion: localOutput)
+            case Tier.sonnet.name: TierPrice(inputPerMillion: sonnetInput, outputPerMillion: sonnetOutput)
+            default: TierPrice(inputPerMillion: opusInput, outputPerMillion: opusOutput)
+            }
+        }
+    }
+
+    /// Routing choices beyond the thresholds: the tier bounds, where unassessed questions go, and
+    /// the answer length assumed before an answer exists (for cost estimates and batch budgets).
+    public struct RoutingSettings: Sendable, Equatable {
+        public var defaultTier = "sonnet"
+        public var minTier = "local"
+        public var maxTier = "opus"
+        public var expectedAnswerTokens = 800
+        public var retries = 1
+
+        public init() {}
+    }
+
     public var local = Local()
     public var remote = Remote()
     public var assessment = AssessmentSettings()
     public var calibration = Calibration.identity
     public var thresholds = Thresholds()
+    public var prices = Prices()
+    public var routing = RoutingSettings()
     /// The files escalator uses (from the environment, not the config file).
     public var paths: Paths
     /// Where the settings came from, for `doctor` and messages.
@@ -70,5 +107,16 @@ public struct Settings: Sendable, Equatable {
         try thresholds.validate()
         try calibration.validate()
         _ = try AssessmentStrategies.named(assessment.strategy)
+        try bounds.validate()
+    }
+
+    /// The tier bounds of `[routing]`.
+    public var bounds: TierBounds {
+        TierBounds(min: (try? Tier.named(routing.minTier)) ?? .local, max: (try? Tier.named(routing.maxTier)) ?? .opus)
+    }
+
+    /// The policy these settings describe.
+    public var policy: Policy {
+        Policy(thresholds: thresholds, defaultTier: (try? Tier.named(routing.defaultTier)) ?? .sonnet)
     }
 }

@@ -21,6 +21,15 @@ public struct Tier: Sendable, Hashable, Codable, CustomStringConvertible, Compar
 
     public static func < (a: Tier, b: Tier) -> Bool { a.rank < b.rank }
 
+    /// The tier called `name` among `tiers`, or an error listing them.
+    public static func named(_ name: String, among tiers: [Tier] = Tier.defaults) throws -> Tier {
+        guard let tier = tiers.first(where: { $0.name == name }) else {
+            throw RoutingError(problem: "unknown tier \"\(name)\"",
+                               fix: "use one of: \(tiers.map(\.name).joined(separator: ", "))")
+        }
+        return tier
+    }
+
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         self = Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)

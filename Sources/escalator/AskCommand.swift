@@ -10,17 +10,25 @@ struct AskCommand: AsyncParsableCommand {
         discussion: """
         The answer goes to standard output as it is generated; the routing decision goes to standard \
         error. With --json, one object is printed: id, question, route {tier, reason, score, thresholds}, \
-        assessment, tier_used, answer, cost_usd, timings_ms {assess, answer, total}, degraded.
+        assessment, tier_used, answer, cost_usd (measured when /cost is read, else estimated), \
+        cost_estimated_usd, cost_measured_usd, question_tokens, answer_tokens, attempts [{tier, error, ms}], \
+        timings_ms {assess, answer, total}, degraded, degraded_reason.
+
+        Thresholds on the assessment pick the tier: local at or above thresholds.local_min, sonnet at \
+        or above thresholds.sonnet_min, else opus; --min-tier/--max-tier clamp that choice. Costs are \
+        estimated from token counts and [prices] (USD per million tokens).
 
         An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus) \
         running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
-        read off its screen; watch it with `escalator attach`. If the agent cannot answer (usage limit, \
-        API error, crash, host unreachable, not installed), the question is answered locally and \
-        marked "degraded": true with the reason.
+        read off its screen; watch it with `escalator attach`. Fallbacks, each marked "degraded": true \
+        with the reason: a usage limit or unreachable host moves to the next tier that works (else \
+        local); another error is retried once, then the next tier; with llama-server down the question \
+        is not assessed and goes to [routing] default_tier.
 
         Examples:
           escalator ask "What is the capital of France?"
           escalator ask --tier opus "Review this design: ..."
+          escalator ask --max-tier sonnet "Prove that sqrt(2) is irrational."
           escalator ask --json --tier local "Summarise: ..."
           escalator ask --set thresholds.local_min=0.8 "What is 17 * 23?"
         """)
@@ -28,13 +36,12 @@ struct AskCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var input: QuestionInput
     @Flag(help: "Print one JSON object instead of text.") var json = false
-    @Option(help: ArgumentHelp("auto (decide from the assessment) or force a tier: local, sonnet, opus.", valueName: "tier"))
-    var tier = "auto"
+    @OptionGroup var tiers: TierOptions
 
     func run() async throws {
-        let choice: TierChoice
-        do { choice = try TierChoice(parsing: tier) } catch { throw CLIError(description: "\(error)") }
+        let choice = try tiers.choice()
         let context = try options.context()
+        let bounds = try tiers.bounds(context.settings)
         let question = try Router.validated(try input.read())
         let streaming = !json
         try await CLIErrors.translating {
@@ -42,17 +49,16 @@ struct AskCommand: AsyncParsableCommand {
             let id = RoutedAnswer.newID(), start = ContinuousClock.now
             let result: RoutedAnswer
             do {
-                let endpoint = try await context.endpoint()
-                let router = try context.router(endpoint)
+                let router = try await context.router()
                 // Ctrl-C cancels: a remote turn is interrupted with Escape and the question is
                 // recorded as failed, never left half-done.
                 result = try await Interrupt.cancellingOnSIGINT {
-                    try await router.ask(question, choice: choice, id: id) { piece in
+                    try await router.ask(question, choice: choice, bounds: bounds, id: id) { piece in
                         if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
                     }
                 }
             } catch {
-                let route = choice == .auto ? nil : Policy(thresholds: context.settings.thresholds).decide(p: nil, choice: choice)
+                let route = choice == .auto ? nil : context.settings.policy.decide(p: nil, choice: choice, bounds: bounds)
                 try? ledger.recordFailure(id: id, question: question, thresholds: context.settings.thresholds, route: route,
                                           error: "\(error)", totalMs: (ContinuousClock.now - start).milliseconds)
                 throw error

@@ -24,9 +24,25 @@ struct CommandContext {
 
     func router(_ endpoint: LocalEndpoint) throws -> Router {
         let template = try template()
-        return Router(assessor: try assessor(endpoint),
-                      answerer: LocalAnswerer(client: endpoint.client, template: template, maxTokens: settings.local.answerMaxTokens),
-                      policy: Policy(thresholds: settings.thresholds), remote: remoteAgents(), logger: logger)
+        return Router(local: .init(assessor: try assessor(endpoint),
+                                   answerer: LocalAnswerer(client: endpoint.client, template: template,
+                                                           maxTokens: settings.local.answerMaxTokens)),
+                      remote: remoteAgents(), configuration: .init(settings: settings), logger: logger)
+    }
+
+    /// A router over the local model if llama-server can be reached or started, else one without
+    /// it: questions then skip the assessment and go to the default tier, marked degraded.
+    func router() async throws -> Router {
+        let endpoint: LocalEndpoint
+        do {
+            endpoint = try await self.endpoint()
+        } catch {
+            if Task.isCancelled { throw error }
+            logger.warning("local model unavailable; routing without assessment: \(error)")
+            return Router(local: nil, localProblem: "llama-server unavailable: \(error)", remote: remoteAgents(),
+                          configuration: .init(settings: settings), logger: logger)
+        }
+        return try router(endpoint)
     }
 
     /// The remote tiers, or nil when the agent cannot be started here (the router then answers

@@ -17,14 +17,17 @@ enum LedgerFixtures {
 
     /// An answer routed to `routed` and answered by `used` (degraded when they differ).
     static func answer(_ id: String, routed: Tier, used: Tier, totalMs: Double, cost: Double = 0,
-                       p: Double = 0.5) -> RoutedAnswer {
+                       measured: Double? = nil, p: Double = 0.5) -> RoutedAnswer {
         let degraded = routed != used
+        var attempts = [Attempt(tier: used, error: nil, ms: totalMs - 40)]
+        if degraded { attempts.insert(Attempt(tier: routed, error: "usage limit", ms: 0), at: 0) }
         return RoutedAnswer(
             id: id, question: "question \(id)?",
             route: Route(tier: routed, reason: "pLocalCorrect \(p) → \(routed.name)", score: p, thresholds: thresholds),
-            assessment: assessment(p: p), tierUsed: used, answer: "answer \(id)", costUsd: cost,
+            assessment: assessment(p: p), tierUsed: used, answer: "answer \(id)", costUsd: measured ?? cost,
             timingsMs: .init(assess: 40, answer: totalMs - 40, total: totalMs), degraded: degraded,
-            degradedReason: degraded ? "\(routed.name) failed (usage limit); answered locally" : nil, answerTokens: 17)
+            degradedReason: degraded ? "\(routed.name) failed (usage limit); answered locally" : nil, answerTokens: 17,
+            questionTokens: 9, costEstimatedUsd: cost, costMeasuredUsd: measured, attempts: attempts)
     }
 }
 
@@ -33,9 +36,9 @@ enum LedgerFixtures {
         let dir = try TemporaryDirectory(prefix: "ledger")
         defer { dir.remove() }
         let ledger = try Ledger(path: dir.file("sub/dir/ledger.sqlite"))
-        let answer = LedgerFixtures.answer("a1", routed: .sonnet, used: .local, totalMs: 1234.5625, cost: 0.0123, p: 0.1 + 0.2)
+        let answer = LedgerFixtures.answer("a1", routed: .sonnet, used: .local, totalMs: 1234.5625, cost: 0.0123, measured: 0.02, p: 0.1 + 0.2)
         let at = Date(timeIntervalSince1970: 1_764_080_000.25)
-        try ledger.record(answer, error: nil, costMeasuredUsd: 0.02, at: at)
+        try ledger.record(answer, error: nil, at: at)
         try ledger.recordFailure(id: "f1", question: "why?", thresholds: LedgerFixtures.thresholds,
                                  error: "llama-server is down", totalMs: 3)
 
@@ -56,7 +59,7 @@ enum LedgerFixtures {
 
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -95,7 +98,7 @@ enum LedgerFixtures {
         try ledger.record(F.answer("l4", routed: .sonnet, used: .local, totalMs: 400))
         // sonnet: 1000 ms at $0.01; 3000 ms estimated $0.03 but measured $0.05.
         try ledger.record(F.answer("s1", routed: .sonnet, used: .sonnet, totalMs: 1000, cost: 0.01))
-        try ledger.record(F.answer("s2", routed: .sonnet, used: .sonnet, totalMs: 3000, cost: 0.03), costMeasuredUsd: 0.05)
+        try ledger.record(F.answer("s2", routed: .sonnet, used: .sonnet, totalMs: 3000, cost: 0.03, measured: 0.05))
         // opus: 5000 ms at $0.20.
         try ledger.record(F.answer("o1", routed: .opus, used: .opus, totalMs: 5000, cost: 0.2))
         try ledger.recordFailure(id: "x1", question: "?", thresholds: F.thresholds, error: "boom", totalMs: 7)
@@ -165,7 +168,7 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)
@@ -173,7 +176,7 @@ enum LedgerFixtures {
         #expect(old.costMeasuredUsd == nil && old.outcome == nil)
         #expect(old.recordedAt == Date(timeIntervalSince1970: 1_767_323_045.678) || abs(old.recordedAt.timeIntervalSince1970 - 1_767_323_045.678) < 0.001)
         try ledger.setOutcome(id: "old1", correct: true, score: nil)
-        try ledger.record(LedgerFixtures.answer("new1", routed: .local, used: .local, totalMs: 5), costMeasuredUsd: 0.5)
+        try ledger.record(LedgerFixtures.answer("new1", routed: .local, used: .local, totalMs: 5, measured: 0.5))
         #expect(try ledger.last(5).map(\.id) == ["old1", "new1"])
         #expect(try ledger.record(id: "new1")?.costMeasuredUsd == 0.5)
         #expect(try ledger.record(id: "old1")?.outcome?.correct == true)

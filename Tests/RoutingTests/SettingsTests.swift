@@ -28,6 +28,43 @@ import Testing
         #expect(s.configFile == file)
     }
 
+    @Test func pricesAndRoutingComeFromTheFile() throws {
+        let dir = try home()
+        defer { dir.remove() }
+        let file = dir.file("c.toml")
+        try """
+        [prices]
+        sonnet_input = 2.5
+        local_output = 0.01
+        [routing]
+        default_tier = "opus"
+        max_tier = "sonnet"
+        expected_answer_tokens = 300
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let s = try Settings.load(configFile: file, environment: ["HOME": dir.path, "ESCALATOR_PRICES_OPUS_OUTPUT": "30"])
+        #expect(s.prices.price(of: .sonnet) == TierPrice(inputPerMillion: 2.5, outputPerMillion: Settings.Prices().sonnetOutput))
+        #expect(s.prices.price(of: .local).outputPerMillion == 0.01)
+        #expect(s.prices.price(of: .opus).outputPerMillion == 30)
+        #expect(s.policy.defaultTier == .opus)
+        #expect(s.bounds == TierBounds(min: .local, max: .sonnet))
+        #expect(s.routing.expectedAnswerTokens == 300)
+    }
+
+    @Test func badPricesAndBoundsAreRefused() throws {
+        let env = ["HOME": "/h"]
+        let negative = try #require(throws: RoutingError.self) {
+            try Settings.load(configFile: nil, environment: env, overrides: [("prices.opus_input", "-1")])
+        }
+        #expect(negative.description.contains("prices.opus_input"))
+        let inverted = try #require(throws: RoutingError.self) {
+            try Settings.load(configFile: nil, environment: env, overrides: [("routing.min_tier", "opus"), ("routing.max_tier", "sonnet")])
+        }
+        #expect(inverted.description.contains("minimum tier (opus) is above the maximum tier (sonnet)"))
+        #expect(throws: RoutingError.self) {
+            try Settings.load(configFile: nil, environment: env, overrides: [("routing.default_tier", "gpt")])
+        }
+    }
+
     @Test func defaultsFollowXDG() throws {
         let s = try Settings.load(configFile: nil, environment: ["HOME": "/h", "XDG_STATE_HOME": "/state"])
         #expect(s.paths.state == "/state/escalator")

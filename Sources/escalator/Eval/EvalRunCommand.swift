@@ -72,10 +72,10 @@ struct EvalRunCommand: AsyncParsableCommand {
             // --tiers local: self-assess and route as `ask` does, but answer every question with the
             // local model (no remote agent), so the outcomes are the local model's own.
             let template = try context.template()
-            let router = Router(assessor: try context.assessor(live.endpoint),
-                                answerer: LocalAnswerer(client: live.endpoint.client, template: template,
-                                                        maxTokens: context.settings.local.answerMaxTokens),
-                                policy: Policy(thresholds: context.settings.thresholds), logger: context.logger)
+            let router = Router(local: .init(assessor: try context.assessor(live.endpoint),
+                                             answerer: LocalAnswerer(client: live.endpoint.client, template: template,
+                                                                     maxTokens: context.settings.local.answerMaxTokens)),
+                                remote: nil, configuration: .init(settings: context.settings), logger: context.logger)
             let width = concurrency ?? live.slots ?? context.settings.local.parallel
             var results: [LocalRun.Result] = []
             var next = 0
