@@ -1,3 +1,5 @@
+import Routing
+
 /// The input format of `shared/tools/routellm_reference_metrics.py`:
 /// `prompt_id,score,weak_correct,strong_correct`, one row per item, local tier as weak and the
 /// top tier as strong. Used to cross-check and benchmark against the reference.

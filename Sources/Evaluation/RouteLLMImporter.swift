@@ -1,4 +1,5 @@
 import Foundation
+import Routing
 
 /// Converts RouteLLM's released outcome files (GSM8K CSV, MMLU subject CSVs, MT-Bench
 /// judgments) to a native `Dataset`, dropping the contaminated prompts as RouteLLM does.

@@ -1,4 +1,5 @@
 import Foundation
+import Routing
 
 /// Per-question escalation scores: a CSV `id,score` where higher means "escalate" (RouteLLM's
 /// convention). Scores in [0, 1] may be read as the probability that the local answer is wrong.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Evaluation
+import Routing
 
 @Suite struct DatasetTests {
     static let sample = """
