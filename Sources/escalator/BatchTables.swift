@@ -1,0 +1,32 @@
+import Foundation
+import Routing
+
+/// The plan and summary tables `escalator batch` prints.
+enum BatchTables {
+    static func plan(_ plan: BatchPlan) -> String {
+        let totals = plan.totals()
+        let rows = totals.map { [$0.tier.name, "\($0.count)", String(format: "%.4f", $0.expectedCostUsd)] }
+            + [["total", "\(plan.entries.count)", String(format: "%.4f", plan.expectedCostUsd)]]
+        var lines = ["plan (estimated):", TextTable.render(header: ["tier", "questions", "est. cost $"], rows: rows, rightAligned: [1, 2])]
+        if let budget = plan.budgetUsd {
+            lines.append(String(format: "budget $%.4f: estimated spend $%.4f; ", budget, plan.expectedCostUsd)
+                         + "\(plan.demotedCount) question\(plan.demotedCount == 1 ? "" : "s") kept from a dearer tier by the budget")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func summary(_ s: BatchSummary, output: String) -> String {
+        func ms(_ v: Double?) -> String { v.map { String(format: "%.0f", $0) } ?? "-" }
+        let rows = s.tiers.map { [$0.tier, "\($0.answered)", "\($0.degraded)", String(format: "%.4f", $0.costUsd),
+                                  ms($0.latencyP50Ms), ms($0.latencyP90Ms)] }
+        var lines = ["", TextTable.render(header: ["tier", "answered", "degraded", "cost $", "p50 ms", "p90 ms"], rows: rows,
+                                          rightAligned: Set(1...5))]
+        var total = "\(s.answered) answered, \(s.errors) failed, \(s.degraded) degraded"
+        if s.skippedAlreadyAnswered > 0 { total += ", \(s.skippedAlreadyAnswered) already answered before" }
+        total += String(format: "; cost $%.4f", s.costUsd)
+        if let budget = s.budgetUsd { total += String(format: " of $%.4f budget", budget) }
+        total += String(format: "; %.1f s, %.1f answers/min", s.wallMs / 1000, s.perMinute) + " → \(output)"
+        lines.append(total)
+        return lines.joined(separator: "\n")
+    }
+}
