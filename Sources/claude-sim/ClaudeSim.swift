@@ -124,7 +124,12 @@ struct ClaudeSim: ParsableCommand {
                 return 0
             }
             let events = bytes.isEmpty ? reader.flush() : reader.feed(bytes)
-            for event in events { session.handle(event) }
+            // Time advances between keys too: with `--think-ms 0` a turn ends before the next key
+            // in the same read is handled, so a quick Enter after it is not lost to a busy turn.
+            for event in events {
+                session.handle(event)
+                session.tick()
+            }
             session.tick()
             if let exit = session.exit {
                 session.recorder.exit(status: exit.status, reason: exit.message ?? "user exit")

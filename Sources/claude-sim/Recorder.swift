@@ -4,6 +4,20 @@ import Foundation
 ///
 /// Prompts: `{"kind":"prompt","index":N,"base64":"…"}` where the base64 holds exactly the
 /// bytes that were submitted (typed before Enter and/or pasted between the markers), untrimmed.
+/// The rules for what a prompt's bytes are:
+/// - Pasted bytes are kept exactly as they arrived between `ESC[200~` and `ESC[201~`: NUL, ESC
+///   and every other control byte, a lone CR, CRLF and LF, and invalid UTF-8 included; nothing
+///   is normalized, trimmed or read as a key. (The markers themselves never are content: a
+///   sender such as `Tmux.paste` removes them from the text first.)
+/// - Typed bytes (outside a paste) are text only from 0x20 up, except DEL: CR or LF is Enter,
+///   DEL/BS is backspace, ESC starts a key sequence, Ctrl-C and Tab are keys, and the other
+///   control bytes (NUL among them) are ignored.
+/// - Enter submits only a composer that is not blank (`Session.isBlank`: empty, or only the
+///   whitespace JavaScript's `trim` removes). A blank composer is not submitted, records
+///   nothing and keeps its text; Esc clears it. Enter during a busy turn does not submit either.
+/// - The screen shows control characters as pictures (`Screen.printable`); that never changes
+///   the recorded bytes.
+///
 /// Permission decisions: `{"kind":"permission","index":N,"choice":K,"label":"…"}` (choice 0
 /// means Esc). Trust decisions: `{"kind":"trust","label":"…"}`. The exit:
 /// `{"kind":"exit","status":S,"reason":"…"}`.

@@ -11,10 +11,33 @@ struct Screen {
 
     func frame() -> [String] {
         let bottom = bottomRows()
-        let body = transcriptRows()
         let room = max(0, rows - bottom.count)
+        let body = transcriptRows(last: room)
         let visible = body.count > room ? Array(body.suffix(room)) : body
-        return (visible + bottom).suffix(rows).map { clip($0) }
+        return (visible + bottom).suffix(rows).map { clip(Self.printable($0)) }
+    }
+
+    /// `row` with every control character that a terminal would act on shown as a picture
+    /// instead: C0 (except tab) as U+2400–U+241F (`␛` for ESC), DEL as `␡`, C1 as U+FFFD. So
+    /// nothing a prompt holds (escape sequences, a terminal reset, a status query whose reply
+    /// would come back as input) ever reaches the terminal as a command.
+    static func printable(_ row: String) -> String {
+        guard row.unicodeScalars.contains(where: isControl) else { return row }
+        var out = String.UnicodeScalarView()
+        for scalar in row.unicodeScalars {
+            switch scalar.value {
+            case 0x09: out.append(scalar)
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80...0x9F: out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 && scalar.value != 0x09 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// The escape sequence that paints `frame` from the top-left corner.
@@ -34,37 +57,49 @@ struct Screen {
 
     // MARK: Transcript
 
-    func transcriptRows() -> [String] {
+    /// The transcript's rows; with `last`, only enough of its end to fill that many rows (a
+    /// long session or a 100 KB prompt is not re-wrapped on every frame).
+    func transcriptRows(last limit: Int? = nil) -> [String] {
+        var chunks: [[String]] = []
+        var count = 0
+        for entry in session.transcript.reversed() {
+            if let limit, count >= limit { break }
+            let rows = entryRows(entry, last: limit.map { $0 - count })
+            chunks.append(rows)
+            count += rows.count
+        }
+        return Array(chunks.reversed().joined())
+    }
+
+    private func entryRows(_ entry: Entry, last limit: Int?) -> [String] {
         var out: [String] = []
-        for entry in session.transcript {
-            switch entry {
-            case .banner(let model):
-                out += [" ▐▛███▜▌   Claude Code v\(look.version)",
-                        "▝▜█████▛▘  \(model) · Claude Max",
-                        "  ▘▘ ▝▝    \(session.config.cwd)"]
-            case .echo(let text):
-                out.append("")
-                out += gutter(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"),
-                              first: "❯ ", width: columns - 2)
-            case .assistant(let blocks):
-                out.append("")
-                for (i, row) in Answers.rows(blocks, width: columns - 4).enumerated() {
-                    out.append(row.isEmpty ? "" : (i == 0 ? bullet + " " : "  ") + row)
-                }
-            case .tool(let call):
-                out.append("")
-                out.append("\(bullet) \(call)")
-            case .result(let lines):
-                for (i, line) in lines.enumerated() {
-                    out += gutter(line, first: i == 0 ? "  ⎿  " : "     ", width: columns - 2)
-                }
-            case .completion(let text):
-                out.append("")
-                out.append("✻ \(text)")
-            case .errorText(let text):
-                out.append("")
-                out += gutter(text, first: bullet + " ", width: columns - 2)
+        switch entry {
+        case .banner(let model):
+            out += [" ▐▛███▜▌   Claude Code v\(look.version)",
+                    "▝▜█████▛▘  \(model) · Claude Max",
+                    "  ▘▘ ▝▝    \(session.config.cwd)"]
+        case .echo(let text):
+            out.append("")
+            out += gutter(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"),
+                          first: "❯ ", width: columns - 2, last: limit)
+        case .assistant(let blocks):
+            out.append("")
+            for (i, row) in Answers.rows(blocks, width: columns - 4).enumerated() {
+                out.append(row.isEmpty ? "" : (i == 0 ? bullet + " " : "  ") + row)
             }
+        case .tool(let call):
+            out.append("")
+            out.append("\(bullet) \(call)")
+        case .result(let lines):
+            for (i, line) in lines.enumerated() {
+                out += gutter(line, first: i == 0 ? "  ⎿  " : "     ", width: columns - 2)
+            }
+        case .completion(let text):
+            out.append("")
+            out.append("✻ \(text)")
+        case .errorText(let text):
+            out.append("")
+            out += gutter(text, first: bullet + " ", width: columns - 2)
         }
         return out
     }
@@ -108,17 +143,26 @@ struct Screen {
 
     private func composerRows(busy: Bool) -> [String] {
         var input: [String]
-        let text = String(decoding: session.buffer, as: UTF8.self)
         if session.buffer.isEmpty {
             input = [look == .v2_0 ? "❯" : "❯" + look.composerSpace + look.placeholder]
         } else if session.bufferIsLargePaste {
-            let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }.count
-            input = ["❯" + look.composerSpace + "[Pasted text #\(session.pasteCount) +\(lines) lines]"]
+            input = ["❯" + look.composerSpace + "[Pasted text #\(session.pasteCount) +\(Self.lineCount(session.buffer)) lines]"]
         } else {
+            let text = String(decoding: session.buffer, as: UTF8.self)
             let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             input = gutter(normalized, first: "❯" + look.composerSpace, width: columns - 2)
         }
         return ["", rule] + input + [rule, look.footer(busy: busy, ctrlCPending: session.ctrlCPending)]
+    }
+
+    /// Lines in `bytes`: one more than its line breaks (CRLF, a lone CR or LF each count once).
+    static func lineCount(_ bytes: [UInt8]) -> Int {
+        var count = 1
+        for (i, byte) in bytes.enumerated() where byte == 0x0A || byte == 0x0D {
+            if byte == 0x0A && i > 0 && bytes[i - 1] == 0x0D { continue }
+            count += 1
+        }
+        return count
     }
 
     private func optionRows(_ labels: [String], cursor: Int, indent: String) -> [String] {

@@ -143,7 +143,8 @@ struct Session {
                 ctrlCPending = true
             }
         case .enter:
-            guard submit, !buffer.isEmpty else { return }
+            // An empty or blank composer is not submitted and keeps its text (see `Recorder`).
+            guard submit, !Self.isBlank(buffer) else { return }
             let bytes = buffer
             buffer = []
             bufferIsLargePaste = false
@@ -267,6 +268,19 @@ struct Session {
 
     static func duration(_ seconds: Int) -> String {
         seconds >= 60 ? "\(seconds / 60)m \(seconds % 60)s" : "\(seconds)s"
+    }
+
+    /// Whether `bytes` is empty or only whitespace, which Enter does not submit. Whitespace is
+    /// what JavaScript's `String.prototype.trim` removes (Claude Code is a Node program): tab,
+    /// VT, FF, space, NBSP, U+FEFF, every other space separator (Zs), LF, CR, U+2028 and
+    /// U+2029. Invalid UTF-8 decodes to U+FFFD, so it is never blank.
+    static func isBlank(_ bytes: [UInt8]) -> Bool {
+        String(decoding: bytes, as: UTF8.self).unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x09...0x0D, 0x20, 0xA0, 0xFEFF, 0x2028, 0x2029: true
+            default: scalar.properties.generalCategory == .spaceSeparator
+            }
+        }
     }
 
     static func digit(_ bytes: [UInt8]) -> Int? {

@@ -46,16 +46,23 @@ func wrap(_ text: String, width: Int, hangingIndent: Int = 0, keepIndent: Bool =
 }
 
 /// Wraps `text` behind a first-row prefix (`● `, `❯ `, `  ⎿  `) with continuation rows
-/// indented to the prefix's width.
-func gutter(_ text: String, first: String, width: Int) -> [String] {
+/// indented to the prefix's width. With `last`, wraps lines from the end only until at least
+/// that many rows are known, and returns just those (the rows above are never needed).
+func gutter(_ text: String, first: String, width: Int, last limit: Int? = nil) -> [String] {
     let indent = String(repeating: " ", count: first.count)
-    var out: [String] = []
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        for (j, row) in wrap(String(line), width: width - first.count).enumerated() {
-            out.append((i == 0 && j == 0 ? first : indent) + row)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var chunks: [[String]] = []
+    var count = 0
+    for (i, line) in lines.enumerated().reversed() {
+        if let limit, count >= limit { break }
+        let rows = wrap(String(line), width: width - first.count).enumerated().map { j, row in
+            (i == 0 && j == 0 ? first : indent) + row
         }
+        chunks.append(rows)
+        count += rows.count
     }
-    return out
+    let out = Array(chunks.reversed().joined())
+    return limit.map { Array(out.suffix($0)) } ?? out
 }
 
 /// Pads `text` with spaces to `width` characters.

@@ -1,6 +1,7 @@
 import Foundation
 import Remote
 import Testing
+import TestSupport
 
 @Suite("local transport and quoting")
 struct LocalTransportTests {

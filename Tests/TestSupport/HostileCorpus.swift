@@ -1,8 +1,10 @@
 import Foundation
 
-/// At least 200 strings that must reach a pane byte for byte and never be executed or read as keys.
-enum HostileCorpus {
-    static let items: [[UInt8]] = {
+/// At least 200 strings that must reach a pane byte for byte and never be executed or read as keys
+/// (tmux key names, shell and tmux syntax, ANSI/OSC/DCS sequences, bracketed-paste markers, line
+/// endings, every C0 byte, Unicode, mixes, one 100 KB text, and a few invalid UTF-8 byte strings).
+public enum HostileCorpus {
+    public static let items: [[UInt8]] = {
         var strings: [String] = [
             // tmux key names and send-keys flags
             "Enter", "C-c", "C-d", "C-m", "C-j", "Escape", "Up", "Down", "Left", "Right", "Space", "BSpace", "Tab",
@@ -51,48 +53,4 @@ enum HostileCorpus {
         bytes += [[0xFF], [0xC3], [0xE2, 0x82], [0x80, 0x80, 0x41], [0xF0, 0x9F, 0x98]]
         return bytes
     }()
-}
-
-/// A raw-mode recorder run in a pane: enables bracketed paste, writes every byte it receives to a file.
-enum Recorder {
-    static let script = """
-    import os, sys, tty
-    tty.setraw(0)
-    out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.write(1, b'\\x1b[?2004hRECORDER READY\\r\\n')
-    open(sys.argv[2], 'w').close()
-    while True:
-        data = os.read(0, 65536)
-        if not data:
-            break
-        os.write(out, data)
-    """
-
-    /// Splits a recording into the payloads of its bracketed pastes (in order) and the bytes after the last paste.
-    static func pastes(in recording: [UInt8]) -> (payloads: [[UInt8]], rest: [UInt8]) {
-        let start: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x30, 0x7E], end: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]
-        var payloads: [[UInt8]] = []
-        var index = 0
-        while let s = find(start, in: recording, from: index), let e = find(end, in: recording, from: s + 6) {
-            payloads.append(Array(recording[(s + 6)..<e]))
-            index = e + 6
-        }
-        return (payloads, Array(recording[index...]))
-    }
-
-    static func count(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
-        var count = 0, index = 0
-        while let found = find(needle, in: haystack, from: index) { count += 1; index = found + needle.count }
-        return count
-    }
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
-        var i = from
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
-    }
 }
