@@ -3,6 +3,18 @@ import Foundation
 /// Small libc helpers shared by the local transport and the SSH socket code. Blocking; call on a
 /// dispatch queue, never on the cooperative pool.
 enum PosixIO {
+    /// This machine's host name.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(cString: buffer)
+    }
+
+    /// False only when no process `pid` exists on this machine (a zombie still counts as existing).
+    static func processExists(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno != ESRCH
+    }
+
     /// The current errno as text.
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 

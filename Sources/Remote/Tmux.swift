@@ -416,6 +416,10 @@ public struct Tmux: Sendable {
         let waiter = Task.detached { () throws -> CommandResult in
             try await stream.finish(timeout: .seconds(24 * 3600))
         }
+        // A holder killed without releasing (SIGKILL) would keep the pane locked for good: while
+        // waiting, break a lock whose recorded owner is a process of this machine that no longer exists.
+        let breaker = Task.detached { [self] in await breakStaleLock(pane, name: name) }
+        defer { breaker.cancel() }
         let outcome: CommandResult
         do {
             let race = OnceResume<CommandResult?>()
@@ -451,8 +455,44 @@ public struct Tmux: Sendable {
             throw RemoteError(.tmuxFailed, call: "tmux wait-for -L", cCode: outcome.exitStatus,
                               libraryMessage: outcome.stderrText, message: "could not lock pane \(pane)")
         }
+        _ = try? await run(["set-option", "-g", Self.ownerOption(name), Self.ownerTag])
         logger.debug("pane locked", metadata: ["lock": "\(name)"])
         return lock
+    }
+
+    /// The global user option naming a lock's holder (`host:pid`).
+    static func ownerOption(_ lockName: String) -> String { "@" + lockName }
+
+    /// This process as a lock owner: `host:pid`.
+    static var ownerTag: String { "\(PosixIO.hostName()):\(getpid())" }
+
+    /// True when `tag` names a process of this machine that no longer exists.
+    static func isDeadLocalOwner(_ tag: String) -> Bool {
+        guard let colon = tag.lastIndex(of: ":"), let pid = Int32(tag[tag.index(after: colon)...]), pid > 0,
+              String(tag[..<colon]) == PosixIO.hostName() else { return false }
+        return !PosixIO.processExists(pid)
+    }
+
+    /// Polls the lock's owner until cancelled (first after 3 s, so short waits cost nothing, then
+    /// every second); when the same dead owner is seen twice in a row (so a new holder has had time
+    /// to record itself), releases the lock for the waiters.
+    private func breakStaleLock(_ pane: TmuxPane, name: String) async {
+        var suspect: String?
+        try? await Task.sleep(for: .seconds(2))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard !Task.isCancelled, let shown = try? await run(["show-options", "-gqv", Self.ownerOption(name)]) else { continue }
+            let tag = shown.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !tag.isEmpty, Self.isDeadLocalOwner(tag) else { suspect = nil; continue }
+            if suspect == tag {
+                logger.debug("breaking a stale pane lock", metadata: ["lock": "\(name)", "owner": "\(tag)"])
+                _ = try? await run(["set-option", "-gu", Self.ownerOption(name)])
+                _ = try? await forceUnlock(pane)
+                suspect = nil
+            } else {
+                suspect = tag
+            }
+        }
     }
 
     /// Releases `pane`'s lock whoever holds it (`wait-for -U`), for recovery from a holder that died
@@ -479,7 +519,10 @@ public struct TmuxPaneLock: Sendable {
     /// Releases the lock (`tmux wait-for -U`), even when the calling task is cancelled.
     public func release() async throws {
         let tmux = self.tmux, name = self.name
-        _ = try await Task.detached { try await tmux.checked(["wait-for", "-U", name]) }.value
+        _ = try await Task.detached {
+            _ = try? await tmux.run(["set-option", "-gu", Tmux.ownerOption(name)])
+            try await tmux.checked(["wait-for", "-U", name])
+        }.value
     }
 }
 

@@ -49,18 +49,22 @@ struct RemoteCLITests {
         #expect(attach.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "tmux -L \(s.socket) attach-session -t escalator-opus")
     }
 
-    @Test func agentErrorFallsBackToLocalAndSaysWhy() async throws {
+    @Test func agentErrorIsRetriedOnceOnTheSameTier() async throws {
         let server = try LlamaServerFixture()
         defer { server.stop() }
         let s = try Setup(simFlags: ["--api-error-at", "1"])
         defer { s.stop() }
-        let r = try s.env.run(["ask", "--json", "--tier", "opus", "--local-url", server.url, "What is 2+2?"])
+        let question = "What is 2+2?"
+        let r = try s.env.run(["ask", "--json", "--tier", "opus", "--local-url", server.url, question])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try jsonObject(r.stdout)
-        #expect(o["tier_used"] as? String == "local")
-        #expect(o["degraded"] as? Bool == true)
-        #expect((o["degraded_reason"] as? String)?.contains("API error") == true, "\(o["degraded_reason"] ?? "")")
-        #expect((o["answer"] as? String)?.isEmpty == false)
+        #expect(o["tier_used"] as? String == "opus")
+        #expect(o["degraded"] as? Bool == false)
+        #expect(o["answer"] as? String == (try s.expected(question, model: "opus")))
+        let attempts = try #require(o["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["tier"] as? String } == ["opus", "opus"])
+        #expect((attempts[0]["error"] as? String)?.contains("API error") == true, "\(attempts)")
+        #expect(attempts[1]["error"] == nil)
     }
 
     @Test func missingAgentCommandIsDegradedNotAFailure() async throws {

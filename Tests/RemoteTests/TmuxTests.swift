@@ -200,6 +200,38 @@ struct TmuxTests {
             #expect(await counter.total == 12)
         }
     }
+
+    @Test("pane lock: a lock left by a killed holder is broken; a live holder's is not")
+    func staleLock() async throws {
+        try await TmuxHarness.with(overSSH: false) { harness in
+            let tmux = harness.tmux
+            let pane = try await tmux.newSession("stale", command: ["/bin/cat", "-"])
+            try harness.fixture.recordServerPID()
+            let name = tmux.lockName(for: pane)
+            // A process that exited: its pid no longer exists once reaped.
+            let gone = try SpawnedProcess("/bin/true", [])
+            try await waitUntil("/bin/true to exit") { !gone.isRunning }
+
+            // A live owner (this test process) holding the lock keeps it.
+            _ = try await tmux.run(["wait-for", "-L", name])
+            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(hostName()):\(getpid())"])
+            await #expect(throws: RemoteError.self) { try await tmux.acquireLock(pane, timeout: .seconds(3)) }
+
+            // The same lock recorded as held by the exited process is broken and granted.
+            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(hostName()):\(gone.pid)"])
+            let lock = try await tmux.acquireLock(pane, timeout: .seconds(15))
+            let owner = try await tmux.run(["show-options", "-gqv", "@" + name]).stdoutText
+            #expect(owner.trimmingCharacters(in: .whitespacesAndNewlines) == "\(hostName()):\(getpid())")
+            try await lock.release()
+        }
+    }
+}
+
+/// This machine's host name as gethostname(2) reports it.
+func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    gethostname(&buffer, 255)
+    return String(cString: buffer)
 }
 
 actor Overlap {

@@ -127,10 +127,12 @@ public struct AgentDriver: Sendable {
     /// Waits for the composer (idle), answering the trust dialog and permission prompts.
     func waitUntilReady(_ pane: TmuxPane, permissions: inout [String]) async throws {
         // An agent whose last turn already settled shows its idle composer: no need to settle again.
-        if profile.detectsReadiness, profile.parse(try await tmux.capture(pane)).kind == .idle { return }
+        // An API error row left by the previous turn does not block the composer: the agent takes
+        // the next prompt (that is how a retry after an error works).
+        if profile.detectsReadiness, [.idle, .error].contains(profile.parse(try await tmux.capture(pane)).kind) { return }
         let readinessVisible = profile.detectsReadiness
         _ = try await waitFor(pane, submission: nil, timeout: policy.startTimeout, permissions: &permissions) { state in
-            state.kind == .idle || (!readinessVisible && state.kind == .unknown)
+            state.kind == .idle || state.kind == .error || (!readinessVisible && state.kind == .unknown)
         }
     }
 
@@ -166,7 +168,7 @@ public struct AgentDriver: Sendable {
             switch state.kind {
             case .limit:
                 throw AgentError(code: .usageLimit, message: state.detail ?? "usage limit reached", session: spec.name)
-            case .error:
+            case .error where submission != nil:
                 throw AgentError(code: .apiError, message: state.detail ?? "the agent reported an error", session: spec.name)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
