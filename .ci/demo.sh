@@ -50,6 +50,21 @@ while IFS= read -r q; do
 done < "$QUESTIONS"
 
 echo
+echo "==> a small batch under a budget: every question assessed first, escalations kept by expected gain per dollar"
+BATCH_DIR=$(mktemp -d)
+grep -v '^[[:space:]]*$' "$QUESTIONS" > "$BATCH_DIR/questions.txt"
+echo "    escalator batch questions.txt --output answers.jsonl --budget 0.02 --remote-sessions 2 --dry-run"
+"$ESC" batch "$BATCH_DIR/questions.txt" --output "$BATCH_DIR/answers.jsonl" --budget 0.02 --remote-sessions 2 --dry-run \
+  "${DEMO_SETTINGS[@]}" | sed 's/^/    /'
+echo "    escalator batch questions.txt --output answers.jsonl --budget 0.02 --remote-sessions 2"
+"$ESC" batch "$BATCH_DIR/questions.txt" --output "$BATCH_DIR/answers.jsonl" --budget 0.02 --remote-sessions 2 --progress lines \
+  "${DEMO_SETTINGS[@]}" 2>&1 | sed 's/^/    /'
+rm -rf "$BATCH_DIR"
+echo
+echo "==> escalator stats   (every question above, from the ledger)"
+"$ESC" stats | sed 's/^/    /'
+
+echo
 echo "==> what the opus agent's screen shows now (tmux capture-pane):"
 tmux -L escalator-demo capture-pane -p -t escalator-opus 2>/dev/null | sed -n '1,14p' | sed 's/^/    | /' || echo "    (no opus question in this run)"
 echo

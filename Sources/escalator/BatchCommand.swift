@@ -58,7 +58,7 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Progress on standard error: auto (a bar on a terminal, else lines), bar, lines or none.",
                                valueName: "mode"))
     var progress = "auto"
-    @Flag(help: "Print the summary as JSON instead of a table.")
+    @Flag(help: "Print the summary (with --dry-run: the plan) as JSON instead of a table.")
     var json = false
 
     func validate() throws {
@@ -108,7 +108,12 @@ struct BatchCommand: AsyncParsableCommand {
             }
             let plan = BatchPlan.make(routed, budgetUsd: budget, cost: { router.expectedCost(questionTokens: $0, tier: $1) })
             printer.finishAssessing()
-            if dryRun || !json { print(BatchTables.plan(plan)) }
+            if json {
+                if dryRun { try JSONOutput.print(BatchTables.PlanJSON(plan)) }
+            } else {
+                print(BatchTables.plan(plan))
+            }
+            fflush(stdout)
             guard let out else { return }
             let ledger = try ledgerOptions.open(context)
             let runner = BatchRunner(router: router, configuration: .init(localConcurrency: width, remoteSessions: remoteSessions,

@@ -3,6 +3,24 @@ import Routing
 
 /// The plan and summary tables `escalator batch` prints.
 enum BatchTables {
+    /// The plan as `--dry-run --json` prints it.
+    struct PlanJSON: Encodable {
+        struct Tier: Encodable { var tier: String; var questions: Int; var expectedCostUsd: Double }
+        var tiers: [Tier]
+        var questions: Int
+        var expectedCostUsd: Double
+        var budgetUsd: Double?
+        var demotedByBudget: Int
+
+        init(_ plan: BatchPlan) {
+            tiers = plan.totals().map { Tier(tier: $0.tier.name, questions: $0.count, expectedCostUsd: $0.expectedCostUsd) }
+            questions = plan.entries.count
+            expectedCostUsd = plan.expectedCostUsd
+            budgetUsd = plan.budgetUsd
+            demotedByBudget = plan.demotedCount
+        }
+    }
+
     static func plan(_ plan: BatchPlan) -> String {
         let totals = plan.totals()
         let rows = totals.map { [$0.tier.name, "\($0.count)", String(format: "%.4f", $0.expectedCostUsd)] }
