@@ -113,7 +113,7 @@ struct BatchCommand: AsyncParsableCommand {
             } else {
                 print(BatchTables.plan(plan))
             }
-            fflush(stdout)
+            fflush(nil)  // the plan before the progress lines, when both go to one pipe
             guard let out else { return }
             let ledger = try ledgerOptions.open(context)
             let runner = BatchRunner(router: router, configuration: .init(localConcurrency: width, remoteSessions: remoteSessions,
