@@ -38,7 +38,7 @@ struct BatchCommand: AsyncParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
     @Argument(help: ArgumentHelp("The questions file; - for standard input.", valueName: "input"))
     var input: String
-    @Option(name: [.short, .long], help: ArgumentHelp("The answers file (JSONL).", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The answers file, JSONL (default: INPUT without its extension + .answers.jsonl).", valueName: "file"))
     var output: String?
     @Option(help: ArgumentHelp("Input format: jsonl, csv or lines (default: from the extension, else the content).",
                                valueName: "format"))

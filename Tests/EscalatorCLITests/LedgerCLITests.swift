@@ -18,7 +18,8 @@ import Testing
                                                                         thresholds: thresholds),
             assessment: assessment, tierUsed: used, answer: "Answer \(id)", costUsd: cost,
             timingsMs: .init(assess: 12, answer: totalMs - 12, total: totalMs), degraded: routed != used,
-            degradedReason: routed != used ? "no remote agent is configured for \(routed.name); answered locally" : nil)
+            degradedReason: routed != used ? "no remote agent is configured for \(routed.name); answered locally" : nil,
+            costEstimatedUsd: cost)
     }
 
     /// An environment whose default ledger holds: l1 (local, 100 ms), l2 (routed to sonnet,

@@ -17,6 +17,9 @@ public struct CLIEnvironment {
         env["ESCALATOR_LOCAL_MANAGED"] = "never"
         env["ESCALATOR_LOCAL_MODEL"] = LlamaServerFixture.modelPath
         env["ESCALATOR_LOCAL_SERVER"] = LlamaServerFixture.serverPath
+        // Short local answers: the tests check the plumbing, not the text, and a 270M model writing
+        // 256 tokens on a loaded 2-core machine can take minutes.
+        env["ESCALATOR_LOCAL_ANSWER_MAX_TOKENS"] = "48"
         env["ESCALATOR_ASSESSMENT_PROMPTS_DIR"] = (BuiltProducts.packageRoot as NSString).appendingPathComponent("prompts")
         env.removeValue(forKey: "ESCALATOR_CONFIG")
         variables = env
