@@ -47,7 +47,7 @@ printf '| %-44s | %10s | %10s | %14s |\n' "escalator assess CLI (whole process, 
 echo "library vs in-process bare POST: $(echo "scale=3; $lib_med/$bare_med" | bc)x (target ≤ 1.05); generated tokens per assessment: $tokens (target 1); warm decision median ${lib_med} ms (target ≤ 50)"
 
 # The evaluation harness (issue 5) and remote escalation (issue 3) have their own scripts.
-for part in bench-eval.sh bench-remote.sh; do
+for part in bench-eval.sh bench-remote.sh bench-batch.sh; do
   if [ -x "$ROOT/.ci/$part" ]; then
     bash "$ROOT/.ci/$part" "$BIN"
   fi
