@@ -84,7 +84,9 @@ s=$(date +%s%N)
 env -u ESCALATOR_CONFIG HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_CACHE_HOME="$WORK/home/cache" \
   XDG_STATE_HOME="$WORK/home/state" \
   "$BIN/escalator" eval run "$WORK/gsm8k.jsonl" --limit 30 --tiers local --out "$WORK/gsm8k-local.jsonl" \
-  --local-url "http://127.0.0.1:$PORT" --set local.managed=never --set assessment.prompts_dir="$ROOT/prompts" 2>/dev/null
+  --local-url "http://127.0.0.1:$PORT" --set local.managed=never --set assessment.prompts_dir="$ROOT/prompts" \
+  --set local.request_timeout_ms=900000 2>"$WORK/eval-run.err" \
+  || { echo "eval run failed:"; tail -5 "$WORK/eval-run.err"; exit 1; }
 e=$(date +%s%N)
 echo "wall time: $(echo "scale=1; ($e - $s)/1000000000" | bc) s for 30 questions (assess + answer up to 256 tokens, 2 slots)"
 echo "first graded answers (gold, extracted final number, verdict):"
