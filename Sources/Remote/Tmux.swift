@@ -89,7 +89,11 @@ public struct Tmux: Sendable {
         guard let name = arguments.first else { return nil }
         let targeted = arguments.contains("-t")
         switch name {
-        case "capture-pane", "show-options", "set-option": return targeted ? true : nil
+        case "capture-pane": return targeted ? true : nil
+        case "show-options", "set-option":
+            // Targeted, or a global option (-g…): either way independent of the client's session.
+            let global = arguments.dropFirst().contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("g") }
+            return targeted || global ? true : nil
         case "has-session": return true
         case "display-message": return targeted && arguments.contains("-p") ? true : nil
         case "send-keys": return targeted ? false : nil
