@@ -5,8 +5,20 @@ import Foundation
 enum LibSSH2Global {
     static let initCode: Int32 = {
         signal(SIGPIPE, SIG_IGN)
+        _ = esc_openssl_init_no_atexit()
         return libssh2_init(0)
     }()
+}
+
+/// Process-wide preparation for the SSH and TLS libraries.
+public enum SSHLibrary {
+    /// Keeps OpenSSL's global state alive until the process is gone. Call at the very start of a
+    /// program, before any HTTP or SSH use: otherwise OpenSSL's exit-time cleanup can race a
+    /// background thread still closing an SSH channel, and the process crashes on exit.
+    public static func prepareProcess() {
+        signal(SIGPIPE, SIG_IGN)
+        _ = esc_openssl_init_no_atexit()
+    }
 }
 
 /// Owns one TCP socket and the libssh2 session on it; frees both in `deinit`.

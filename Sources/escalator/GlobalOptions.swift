@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Remote
 import Routing
 
 /// Options every command shares: where the config is, the most common overrides, and verbosity.
@@ -44,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Settings from defaults, file, environment and these flags, plus a stderr logger.
     func context() throws -> CommandContext {
-        signal(SIGPIPE, SIG_IGN)
+        SSHLibrary.prepareProcess()
         let level: Logger.Level = verbose >= 2 ? .trace : verbose == 1 ? .debug : .warning
         var logger = Logger(label: "escalator") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = level

@@ -221,7 +221,7 @@ struct BatchCLITests {
         }
         #expect(mostBusy >= 2)
         try await waitUntil("the batch to finish", timeout: 120) { !process.isRunning }
-        #expect(process.exitStatus == 0)
+        #expect(process.exitStatus == 0, "signal \(process.terminationSignal.map(String.init) ?? "none")")
         let lines = try s.lines(out)
         #expect(lines.count == 6 && lines.allSatisfy { $0["tier_used"] as? String == "sonnet" && $0["status"] as? String == "ok" })
         let listed = try runBinary(tmux, ["-L", s.socket, "list-sessions", "-F", "#{session_name}"]).stdout

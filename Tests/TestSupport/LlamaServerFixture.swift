@@ -26,7 +26,8 @@ public final class LlamaServerFixture: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: serverPath) && FileManager.default.isReadableFile(atPath: modelPath)
     }
 
-    /// Starts the server (it is not yet ready when this returns; wait on `/health`).
+    /// Starts the server and waits until its port accepts connections (the model may still be
+    /// loading: wait on `/health` for readiness).
     public init(context: Int = 2048, parallel: Int = 2, extraArguments: [String] = []) throws {
         guard Self.isAvailable else {
             throw RealPart.Missing(part: "llama-server and the test model (\(Self.serverPath), \(Self.modelPath))",
@@ -38,6 +39,24 @@ public final class LlamaServerFixture: @unchecked Sendable {
                                      ["-m", Self.modelPath, "--host", "127.0.0.1", "--port", String(port),
                                       "-c", String(context), "-np", String(parallel), "--swa-full", "--no-ui",
                                       "--log-file", directory.file("server.log")] + extraArguments)
+        // llama-server opens its port before loading the model (it answers 503 meanwhile). Wait for
+        // the port, so a client started right away sees "loading", not "connection refused".
+        let deadline = Date().addingTimeInterval(30)
+        while !Self.accepts(port: port), process.isRunning, Date() < deadline { usleep(5_000) }
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     public func stop() {

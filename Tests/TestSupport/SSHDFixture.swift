@@ -227,6 +227,14 @@ public final class SpawnedProcess: @unchecked Sendable {
         return true
     }
 
+    /// The signal that ended the child, if one did.
+    public var terminationSignal: Int32? {
+        _ = isRunning
+        lock.lock(); defer { lock.unlock() }
+        guard let status, status & 0x7f != 0 else { return nil }
+        return status & 0x7f
+    }
+
     /// The exit status once the child has exited normally, else nil.
     public var exitStatus: Int32? {
         _ = isRunning
