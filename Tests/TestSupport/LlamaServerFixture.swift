@@ -42,21 +42,7 @@ public final class LlamaServerFixture: @unchecked Sendable {
         // llama-server opens its port before loading the model (it answers 503 meanwhile). Wait for
         // the port, so a client started right away sees "loading", not "connection refused".
         let deadline = Date().addingTimeInterval(30)
-        while !Self.accepts(port: port), process.isRunning, Date() < deadline { usleep(5_000) }
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        while !loopbackAccepts(port: port), process.isRunning, Date() < deadline { usleep(5_000) }
     }
 
     public func stop() {
@@ -65,6 +51,20 @@ public final class LlamaServerFixture: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port`.
+public func loopbackAccepts(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.

@@ -49,7 +49,7 @@ public final class SSHDFixture: @unchecked Sendable {
         }
         let authorizedKeys = dir.file("authorized_keys")
         try FileManager.default.copyItem(atPath: userKeyPath + ".pub", toPath: authorizedKeys)
-        port = try Self.freePort()
+        port = try freeLoopbackPort()
         logPath = dir.file("sshd.log")
         knownHostsPath = dir.file("known_hosts")
         wrongKnownHostsPath = dir.file("known_hosts_wrong")
@@ -92,7 +92,7 @@ public final class SSHDFixture: @unchecked Sendable {
                 let log = (try? String(contentsOfFile: dir.file("sshd.log"), encoding: .utf8)) ?? ""
                 throw RealPart.Missing(part: "sshd", fix: "sshd exited: \(log)")
             }
-            return Self.canConnect(port: port)
+            return loopbackAccepts(port: port)
         }
     }
 
@@ -121,36 +121,6 @@ public final class SSHDFixture: @unchecked Sendable {
     static func knownHostsLine(port: Int, publicKey: String) throws -> String {
         let pub = try String(contentsOfFile: publicKey, encoding: .utf8).split(separator: " ")
         return "[127.0.0.1]:\(port) \(pub[0]) \(pub[1])\n"
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw RealPart.Missing(part: "a free port", fix: "bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }
 
