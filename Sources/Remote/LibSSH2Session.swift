@@ -4,8 +4,7 @@ import Foundation
 /// libssh2's global initialisation, done exactly once (Swift runs `static let` initialisers once).
 enum LibSSH2Global {
     static let initCode: Int32 = {
-        signal(SIGPIPE, SIG_IGN)
-        _ = esc_openssl_init_no_atexit()
+        SSHLibrary.prepareProcess()
         return libssh2_init(0)
     }()
 }

@@ -421,7 +421,7 @@ public struct Tmux: Sendable {
             try await stream.finish(timeout: .seconds(24 * 3600))
         }
         // A holder killed without releasing (SIGKILL) would keep the pane locked for good: while
-        // waiting, break a lock whose recorded owner is a process of this machine that no longer exists.
+        // waiting, break a lock whose owner is gone (see breakStaleLock).
         let breaker = Task.detached { [self] in await breakStaleLock(pane, name: name) }
         defer { breaker.cancel() }
         let outcome: CommandResult
@@ -478,8 +478,11 @@ public struct Tmux: Sendable {
     }
 
     /// Polls the lock's owner until cancelled (first after 3 s, so short waits cost nothing, then
-    /// every second); when the same dead owner is seen twice in a row (so a new holder has had time
-    /// to record itself), releases the lock for the waiters.
+    /// every second); when the same stale owner is seen twice in a row, releases the lock for the
+    /// waiters. Stale: a process of this machine that no longer exists, or no owner at all while
+    /// the lock is held (a holder records itself within milliseconds of acquiring, so a second
+    /// ownerless sighting a second later means it was killed in between, or a killed escalator's
+    /// queued `wait-for -L` was granted after it died).
     private func breakStaleLock(_ pane: TmuxPane, name: String) async {
         var suspect: String?
         try? await Task.sleep(for: .seconds(2))
@@ -487,7 +490,7 @@ public struct Tmux: Sendable {
             try? await Task.sleep(for: .seconds(1))
             guard !Task.isCancelled, let shown = try? await run(["show-options", "-gqv", Self.ownerOption(name)]) else { continue }
             let tag = shown.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !tag.isEmpty, Self.isDeadLocalOwner(tag) else { suspect = nil; continue }
+            guard tag.isEmpty || Self.isDeadLocalOwner(tag) else { suspect = nil; continue }
             if suspect == tag {
                 logger.debug("breaking a stale pane lock", metadata: ["lock": "\(name)", "owner": "\(tag)"])
                 _ = try? await run(["set-option", "-gu", Self.ownerOption(name)])

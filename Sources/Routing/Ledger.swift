@@ -221,10 +221,6 @@ public final class Ledger: Sendable {
             ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
-    static func tier(named name: String) -> Tier {
-        Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
-    }
-
     /// The row's columns and values, in the current schema.
     static func columns(of r: LedgerRecord) throws -> [(String, (any DatabaseValueConvertible)?)] {
         let a = r.assessment
@@ -283,7 +279,7 @@ public final class Ledger: Sendable {
         let thresholds = Thresholds(localMin: row["local_min"], sonnetMin: row["sonnet_min"])
         var route: Route?
         if let tierName: String = row["route_tier"] {
-            route = Route(tier: tier(named: tierName), reason: row["route_reason"] ?? "", score: row["route_score"],
+            route = Route(tier: Tier.known(tierName), reason: row["route_reason"] ?? "", score: row["route_score"],
                           thresholds: thresholds)
         }
         var outcome: LedgerRecord.Outcome?
@@ -296,7 +292,7 @@ public final class Ledger: Sendable {
         let tierUsed: String? = row["tier_used"]
         return LedgerRecord(
             id: row["id"], recordedAt: recordedAt, question: row["question"], assessment: assessment,
-            thresholds: thresholds, route: route, tierUsed: tierUsed.map(tier(named:)), degraded: row["degraded"] ?? false,
+            thresholds: thresholds, route: route, tierUsed: tierUsed.map(Tier.known), degraded: row["degraded"] ?? false,
             degradedReason: row["degraded_reason"], answer: row["answer"], answerTokens: row["answer_tokens"],
             costEstimatedUsd: row["cost_estimated_usd"] ?? 0, costMeasuredUsd: row["cost_measured_usd"],
             timingsMs: .init(assess: row["assess_ms"], answer: row["answer_ms"], total: row["total_ms"]),

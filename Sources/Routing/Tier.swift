@@ -30,9 +30,14 @@ public struct Tier: Sendable, Hashable, Codable, CustomStringConvertible, Compar
         return tier
     }
 
+    /// The default tier called `name`, or an unknown tier ranked above them (a ledger written by
+    /// another configuration may name one).
+    public static func known(_ name: String) -> Tier {
+        Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
+    }
+
     public init(from decoder: any Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        self = Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
+        self = Tier.known(try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: any Encoder) throws {

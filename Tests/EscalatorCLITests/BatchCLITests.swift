@@ -10,20 +10,13 @@ import Testing
 struct BatchCLITests {
     struct Setup {
         var env: CLIEnvironment
-        let socket: String
-        let dir: String
+        var socket: String { env.tmuxSocket! }
+        var dir: String { env.home.path }
         init(thinkMs: Int = 200) throws {
             env = try CLIEnvironment(prefix: "batch")
-            socket = "escalator-test-\(UUID().uuidString.prefix(8))"
-            dir = env.home.path
-            env.variables["ESCALATOR_REMOTE_COMMAND"] = "\(BuiltProducts.executable("claude-sim")) --think-ms \(thinkMs)"
-            env.variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
-            env.variables["ESCALATOR_LOCAL_ANSWER_MAX_TOKENS"] = "24"
+            env.useAgent(command: "\(BuiltProducts.executable("claude-sim")) --think-ms \(thinkMs)")
         }
-        func stop() {
-            if let tmux = TmuxFixture.tmuxExecutable { _ = try? runBinary(tmux, ["-L", socket, "kill-server"]) }
-            env.remove()
-        }
+        func stop() { env.remove() }
         func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
         func write(_ name: String, _ text: String) throws -> String {
             let path = file(name)

@@ -11,19 +11,11 @@ struct FallbackCLITests {
     /// An isolated environment whose remote tiers run `command` in tmux on a private socket.
     struct Setup {
         var env: CLIEnvironment
-        let socket: String
         init(command: String) throws {
             env = try CLIEnvironment()
-            socket = "escalator-test-\(UUID().uuidString.prefix(8))"
-            env.variables["ESCALATOR_REMOTE_COMMAND"] = command
-            env.variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
-            // Short local answers keep the tests quick; their content is not what is tested.
-            env.variables["ESCALATOR_LOCAL_ANSWER_MAX_TOKENS"] = "24"
+            env.useAgent(command: command)
         }
-        func stop() {
-            if let tmux = TmuxFixture.tmuxExecutable { _ = try? runBinary(tmux, ["-L", socket, "kill-server"]) }
-            env.remove()
-        }
+        func stop() { env.remove() }
         func ask(_ arguments: [String]) throws -> [String: Any] {
             let r = try env.run(["ask", "--json"] + arguments)
             #expect(r.status == 0, "\(r.stderr)")

@@ -12,17 +12,13 @@ struct RemoteCLITests {
         let record: String
         init(simFlags: [String] = []) throws {
             env = try CLIEnvironment()
-            socket = "escalator-test-\(UUID().uuidString.prefix(8))"
             record = env.home.file("record.jsonl")
-            let sim = ([BuiltProducts.executable("claude-sim"), "--think-ms", "100", "--record", record] + simFlags).joined(separator: " ")
-            env.variables["ESCALATOR_REMOTE_COMMAND"] = sim
-            env.variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
+            env.useAgent(command: ([BuiltProducts.executable("claude-sim"), "--think-ms", "100", "--record", record] + simFlags)
+                .joined(separator: " "))
+            socket = env.tmuxSocket!
         }
         /// Stops exactly this test's tmux server.
-        func stop() {
-            if let tmux = TmuxFixture.tmuxExecutable { _ = try? runBinary(tmux, ["-L", socket, "kill-server"]) }
-            env.remove()
-        }
+        func stop() { env.remove() }
         func expected(_ question: String, model: String) throws -> String {
             try runBinary(BuiltProducts.executable("claude-sim"), ["--print-answer", "--model", model, "--", question]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)

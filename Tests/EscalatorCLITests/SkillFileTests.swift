@@ -114,19 +114,14 @@ struct SkillFileCommandTests {
     @Test func everyCommandRunsAsWritten() async throws {
         let commands = SkillFile.commands(try SkillFile.text())
         try #require(commands.count >= 8, "only \(commands.count) commands")
-        let tmux = try #require(TmuxFixture.tmuxExecutable, "tmux is not installed: apt-get install -y tmux")
+        _ = try #require(TmuxFixture.tmuxExecutable, "tmux is not installed: apt-get install -y tmux")
 
         let server = try LlamaServerFixture()
         defer { server.stop() }
         var env = try CLIEnvironment(prefix: "skill")
-        let socket = "escalator-skill-\(UUID().uuidString.prefix(8))"
-        defer {
-            // Stop exactly this test's tmux server, then drop the socket file it leaves behind.
-            _ = try? runBinary(tmux, ["-L", socket, "kill-server"])
-            let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
-            try? FileManager.default.removeItem(atPath: "\(tmpdir)/tmux-\(getuid())/\(socket)")
-            env.remove()
-        }
+        env.useAgent(command: "\(BuiltProducts.executable("claude-sim")) --think-ms 100")
+        defer { env.remove() }   // stops exactly this test's tmux server
+        let socket = try #require(env.tmuxSocket)
         let work = env.home.file("work")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try "What is 2 + 2?\nName the capital of Italy.\nWhat colour is the sky on a clear day?\n"
@@ -134,17 +129,14 @@ struct SkillFileCommandTests {
 
         env.variables["PATH"] = BuiltProducts.productsDirectory + ":" + (env.variables["PATH"] ?? "/usr/bin:/bin")
         env.variables["ESCALATOR_LOCAL_URL"] = server.url
-        env.variables["ESCALATOR_REMOTE_COMMAND"] = "\(BuiltProducts.executable("claude-sim")) --think-ms 100"
-        env.variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
-        // The 270M test model rambles to the token limit; a short limit keeps the local answers quick
-        // on a loaded 2-core machine without changing any command.
-        env.variables["ESCALATOR_LOCAL_ANSWER_MAX_TOKENS"] = "48"
 
         try await waitUntil("llama-server healthy at \(server.url)", timeout: 120) { await healthy(server.url) }
 
         for (index, command) in commands.enumerated() {
             let started = Date()
-            let r = try runShell(command, in: work, environment: env.variables, timeout: 600)
+            // Killed after 600 s through coreutils' `timeout`, which signals the whole process group.
+            let r = try runBinary("/usr/bin/timeout", ["--kill-after=10", "600", "/bin/sh", "-c", command],
+                                  environment: env.variables, directory: work)
             let seconds = Date().timeIntervalSince(started)
             #expect(r.status == 0, """
                 command \(index + 1) of \(commands.count) exited \(r.status) after \(String(format: "%.1f", seconds)) s:
@@ -186,35 +178,5 @@ struct SkillFileCommandTests {
         guard let u = URL(string: url + "/health"),
               let (_, response) = try? await URLSession.shared.data(from: u) else { return false }
         return (response as? HTTPURLResponse)?.statusCode == 200
-    }
-
-    /// Runs `/bin/sh -c command` in `directory`, stdin from /dev/null, killed after `timeout` seconds
-    /// (through coreutils' `timeout`, which signals the whole process group).
-    func runShell(_ command: String, in directory: String, environment: [String: String], timeout: Int) throws -> ShellResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["--kill-after=10", String(timeout), "/bin/sh", "-c", command]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return ShellResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                           stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    struct ShellResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Remote
+@testable import Remote
 import Testing
 import TestSupport
 
@@ -214,24 +214,22 @@ struct TmuxTests {
 
             // A live owner (this test process) holding the lock keeps it.
             _ = try await tmux.run(["wait-for", "-L", name])
-            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(hostName()):\(getpid())"])
+            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(PosixIO.hostName()):\(getpid())"])
             await #expect(throws: RemoteError.self) { try await tmux.acquireLock(pane, timeout: .seconds(3)) }
 
             // The same lock recorded as held by the exited process is broken and granted.
-            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(hostName()):\(gone.pid)"])
+            _ = try await tmux.run(["set-option", "-g", "@" + name, "\(PosixIO.hostName()):\(gone.pid)"])
             let lock = try await tmux.acquireLock(pane, timeout: .seconds(15))
             let owner = try await tmux.run(["show-options", "-gqv", "@" + name]).stdoutText
-            #expect(owner.trimmingCharacters(in: .whitespacesAndNewlines) == "\(hostName()):\(getpid())")
+            #expect(owner.trimmingCharacters(in: .whitespacesAndNewlines) == "\(PosixIO.hostName()):\(getpid())")
             try await lock.release()
+
+            // A lock held with no owner recorded (its holder was killed before recording itself) is broken too.
+            _ = try await tmux.run(["wait-for", "-L", name])
+            let ownerless = try await tmux.acquireLock(pane, timeout: .seconds(15))
+            try await ownerless.release()
         }
     }
-}
-
-/// This machine's host name as gethostname(2) reports it.
-func hostName() -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    gethostname(&buffer, 255)
-    return String(cString: buffer)
 }
 
 actor Overlap {

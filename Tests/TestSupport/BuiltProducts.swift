@@ -37,13 +37,15 @@ public struct RunResult: Sendable {
     public var stderr: String
 }
 
-/// Runs `executable` with `arguments` and optional stdin text, waiting for it to exit.
+/// Runs `executable` with `arguments` and optional stdin text (in `directory`, if given),
+/// waiting for it to exit.
 public func runBinary(_ executable: String, _ arguments: [String], stdin: String? = nil,
-                      environment: [String: String]? = nil) throws -> RunResult {
+                      environment: [String: String]? = nil, directory: String? = nil) throws -> RunResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
     if let environment { p.environment = environment }
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe(), input = Pipe()
     p.standardOutput = out
     p.standardError = err

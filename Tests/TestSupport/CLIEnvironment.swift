@@ -5,6 +5,8 @@ import Foundation
 public struct CLIEnvironment {
     public let home: TemporaryDirectory
     public var variables: [String: String]
+    /// The private tmux socket of the remote tiers, once ``useAgent(command:)`` chose one.
+    public private(set) var tmuxSocket: String?
 
     public init(prefix: String = "cli") throws {
         home = try TemporaryDirectory(prefix: prefix)
@@ -31,7 +33,24 @@ public struct CLIEnvironment {
                       environment: variables.merging(extra) { $1 })
     }
 
-    public func remove() { home.remove() }
+    /// Runs the remote tiers as `command` (e.g. claude-sim) in tmux sessions on this machine, on a
+    /// private socket that ``remove()`` stops.
+    public mutating func useAgent(command: String) {
+        let socket = tmuxSocket ?? "escalator-test-\(UUID().uuidString.prefix(8))"
+        tmuxSocket = socket
+        variables["ESCALATOR_REMOTE_COMMAND"] = command
+        variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
+    }
+
+    /// Stops exactly this environment's tmux server (if any), removes its socket file and the folder.
+    public func remove() {
+        if let socket = tmuxSocket, let tmux = TmuxFixture.tmuxExecutable {
+            _ = try? runBinary(tmux, ["-L", socket, "kill-server"])
+            let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            try? FileManager.default.removeItem(atPath: "\(tmpdir)/tmux-\(getuid())/\(socket)")
+        }
+        home.remove()
+    }
 }
 
 /// Parses one JSON object printed by a command.

@@ -125,7 +125,7 @@ public struct BatchRunner: Sendable {
             let answer = try await router.answer(entry.question.question, route: route, assessment: entry.assessment,
                                                  bounds: bounds, id: entry.question.id, session: session,
                                                  questionTokens: entry.questionTokens)
-            budget.settle(reserved: reserved, actual: answer.tierUsed.isLocal ? 0 : answer.costEstimatedUsd)
+            budget.settle(reserved: reserved, actual: answer.costEstimatedUsd)
             return .ok(answer, ledgerId: ledger == nil ? nil : ledgerID(entry.question.id))
         } catch {
             budget.settle(reserved: reserved, actual: 0)

@@ -30,7 +30,8 @@ public struct BatchSummary: Sendable, Encodable {
             let latencies = here.map(\.timingsMs.total).sorted()
             return TierLine(tier: tier.name, answered: here.count, degraded: here.filter(\.degraded).count,
                             costUsd: here.reduce(0) { $0 + $1.costEstimatedUsd },
-                            latencyP50Ms: Self.percentile(latencies, 0.5), latencyP90Ms: Self.percentile(latencies, 0.9))
+                            latencyP50Ms: LedgerStats.percentile(latencies, 0.5),
+                            latencyP90Ms: LedgerStats.percentile(latencies, 0.9))
         }
         answered = answers.count
         errors = results.count - answers.count
@@ -43,10 +44,4 @@ public struct BatchSummary: Sendable, Encodable {
         perMinute = wallMs > 0 ? Double(answers.count) / (wallMs / 60_000) : 0
     }
 
-    /// Nearest-rank percentile of sorted values.
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
-    }
 }
