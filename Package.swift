@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C system libraries and shims only.
@@ -57,6 +58,12 @@ let package = Package(
                           swiftSettings: swiftSettings),
         .executableTarget(name: "claude-sim",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swiftSettings),
+        // The Anthropic Messages API stand-in that the real Claude Code CLI talks to in tests and benchmarks.
+        .executableTarget(name: "api-standin",
+                          dependencies: ["LlamaClient", "CCurl", "CCurlShims",
+                                         .product(name: "Hummingbird", package: "hummingbird"),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 
         // Tests. TestSupport holds the real-part fixtures (llama-server, sshd, tmux, built binaries).
