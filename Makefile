@@ -75,7 +75,7 @@ claude-code: python
 	@if [ "$$($(CLAUDE_COPY)/claude --version 2>/dev/null | cut -d' ' -f1)" != "$(CLAUDE_VER)" ]; then \
 	  echo "==> installing Claude Code $(CLAUDE_VER) (PyPI $(CLAUDE_PKG) bundles it; about 178 MB, a minute)"; \
 	  $(PY) -m pip install -q --no-deps $(CLAUDE_PKG) && \
-	  src="$$($(PY) -c 'import claude_agent_sdk, os; print(os.path.join(os.path.dirname(claude_agent_sdk.__file__), "_bundled", "claude"))')" && \
+	  src="$$($(PY) -c 'import importlib.util, os; print(os.path.join(importlib.util.find_spec("claude_agent_sdk").submodule_search_locations[0], "_bundled", "claude"))')" && \
 	  mkdir -p $(CLAUDE_COPY) && cp "$$src" $(CLAUDE_COPY)/claude.part && chmod +x $(CLAUDE_COPY)/claude.part && \
 	  mv $(CLAUDE_COPY)/claude.part $(CLAUDE_COPY)/claude; \
 	else echo "==> Claude Code $(CLAUDE_VER) installed"; fi
