@@ -144,7 +144,7 @@ public final class LlamaServerClient: Sendable {
         return response.body
     }
 
-    private func stream<Element: Sendable>(path: String, body: [UInt8],
+    func stream<Element: Sendable>(path: String, body: [UInt8],
                                            decode: @escaping @Sendable (String) throws -> [Element]) -> AsyncThrowingStream<Element, any Error> {
         let request = request(.post, path, body: body)
         return AsyncThrowingStream { continuation in
