@@ -25,4 +25,7 @@ public struct Assessment: Sendable, Codable, Equatable {
     public var elapsedMs: Double
     public var promptMs: Double
     public var predictedMs: Double
+    /// The numbers a learned strategy computed (e.g. `p_local_wrong`, `mean_logprob`,
+    /// `min_logprob`, a combined router's inputs); nil for the one-token strategies.
+    public var features: [String: Double]? = nil
 }

@@ -7,11 +7,15 @@ public struct AssessmentOutcome: Sendable, Equatable {
     /// (a forced tier).
     public var skippedReason: String?
     public var ms: Double
+    /// The local answer a cascade strategy generated while assessing (``AnswerLogprobStrategy``):
+    /// used as it is when the question stays local, recorded as discarded when it escalates.
+    public var localAnswer: LocalAnswer?
 
-    public init(assessment: Assessment?, skippedReason: String?, ms: Double) {
+    public init(assessment: Assessment?, skippedReason: String?, ms: Double, localAnswer: LocalAnswer? = nil) {
         self.assessment = assessment
         self.skippedReason = skippedReason
         self.ms = ms
+        self.localAnswer = localAnswer
     }
 
     /// No assessment was wanted (`--tier` forced a tier).

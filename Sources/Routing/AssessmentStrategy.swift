@@ -21,17 +21,42 @@ public protocol AssessmentStrategy: Sendable {
 
 /// The strategies escalator knows, by config name.
 public enum AssessmentStrategies {
+    /// The one-token prompt strategies.
     public static let all: [any AssessmentStrategy] = [DigitScaleStrategy(), YesNoStrategy()]
 
-    public static var names: [String] { all.map(\.name) }
+    /// The learned strategies (see ``LearnedAssessmentStrategy``): heads on the question's
+    /// embedding, the local answer's token confidence (a cascade), and a combination.
+    public static let learnedNames = ["embedding-logistic", "embedding-knn", "answer-logprob", "combined"]
 
-    /// The strategy called `name`, or an error listing the known names.
+    public static var names: [String] { all.map(\.name) + learnedNames }
+
+    /// The strategy called `name`, or an error listing the known names. Learned strategies made
+    /// here read the config file and environment on first use; prefer
+    /// ``named(_:settings:embeddingCache:)`` where the settings are at hand.
     public static func named(_ name: String) throws -> any AssessmentStrategy {
-        guard let strategy = all.first(where: { $0.name == name }) else {
+        try named(name, settings: nil)
+    }
+
+    /// The strategy called `name`; learned strategies take their router file, embedding server
+    /// and confidence from `settings` (`embeddingCache`: the cache file, nil = the default, "" = none).
+    public static func named(_ name: String, settings: Settings?, embeddingCache: String? = nil) throws -> any AssessmentStrategy {
+        if let strategy = all.first(where: { $0.name == name }) { return strategy }
+        guard learnedNames.contains(name) else {
             throw RoutingError(problem: "unknown assessment strategy \"\(name)\"",
                                fix: "use one of: \(names.joined(separator: ", "))")
         }
-        return strategy
+        return learned(name, runtime: LearnedRuntime(settings: settings, embeddingCache: embeddingCache))!
+    }
+
+    /// The learned strategy `name` over a shared runtime (router file from the runtime's settings).
+    public static func learned(_ name: String, runtime: LearnedRuntime, routerPath: String? = nil) -> (any LearnedAssessmentStrategy)? {
+        switch name {
+        case "embedding-logistic": EmbeddingRouterStrategy(kind: .logistic, routerPath: routerPath, runtime: runtime)
+        case "embedding-knn": EmbeddingRouterStrategy(kind: .knn, routerPath: routerPath, runtime: runtime)
+        case "answer-logprob": AnswerLogprobStrategy(runtime: runtime)
+        case "combined": CombinedStrategy(routerPath: routerPath, runtime: runtime)
+        default: nil
+        }
     }
 }
 

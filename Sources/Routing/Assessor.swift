@@ -32,6 +32,7 @@ public struct Assessor: Sendable {
 
     /// Assesses `question`. `slot` pins a llama-server slot so the answer reuses the cached prefix.
     public func assess(_ question: String, slot: Int? = nil) async throws -> Assessment {
+        if strategy is any LearnedAssessmentStrategy { return try await assessFully(question).assessment }
         let request = try request(for: question, slot: slot)
         let start = ContinuousClock.now
         let response = try await client.complete(request)
@@ -53,6 +54,20 @@ public struct Assessor: Sendable {
             elapsedMs: elapsed.milliseconds, promptMs: timings?.promptMs ?? 0, predictedMs: timings?.predictedMs ?? 0)
         logger.debug("assessed", metadata: ["p": "\(assessment.pLocalCorrect)", "strategy": "\(strategy.name)"])
         return assessment
+    }
+}
+
+extension Assessor {
+    /// Assesses `question` and, for a cascade strategy (``AnswerLogprobStrategy``, a combined
+    /// router using answer confidence), returns the local answer it generated with `answerer`
+    /// (default: the template's answer prompt, 256 tokens at most).
+    public func assessFully(_ question: String, answerer: LocalAnswerer? = nil) async throws -> LearnedAssessment {
+        guard let learned = strategy as? any LearnedAssessmentStrategy else {
+            return LearnedAssessment(assessment: try await assess(question))
+        }
+        let context = AssessmentContext(client: client, template: template, calibration: calibration,
+                                        answerer: answerer ?? LocalAnswerer(client: client, template: template))
+        return try await learned.assess(question, context: context)
     }
 }
 

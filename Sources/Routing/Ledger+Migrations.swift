@@ -11,6 +11,9 @@ extension Ledger {
     ///   estimated cost, timings and error.
     /// - `v2`: the measured cost and the outcome a user or the eval harness fills in later.
     /// - `v3`: the question's token count and the tiers tried (`attempts`, JSON).
+    /// - `v4`: a learned strategy's numbers (`assessment_features`, JSON) and, for a cascade,
+    ///   whether the local answer it generated was discarded because the question escalated
+    ///   (`local_answer_discarded`, `discarded_answer`, `discarded_answer_tokens`).
     ///
     /// Columns use plain SQL types (TEXT, REAL, INTEGER; the distribution is JSON text) so the
     /// `sqlite3` command-line tool reads the database as it is.
@@ -64,6 +67,12 @@ extension Ledger {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN question_tokens INTEGER")
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN attempts TEXT")
+        }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN assessment_features TEXT")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN local_answer_discarded INTEGER")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN discarded_answer TEXT")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN discarded_answer_tokens INTEGER")
         }
         return migrator
     }

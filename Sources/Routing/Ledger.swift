@@ -248,6 +248,9 @@ public final class Ledger: Sendable {
             ("outcome_correct", r.outcome?.correct), ("outcome_score", r.outcome?.score),
             ("outcome_at", r.outcome.map { timestamp($0.at) }),
             ("question_tokens", r.questionTokens), ("attempts", try attemptsJSON(r.attempts)),
+            ("assessment_features", try featuresJSON(a?.features)),
+            ("local_answer_discarded", r.discardedLocalAnswer != nil), ("discarded_answer", r.discardedLocalAnswer),
+            ("discarded_answer_tokens", r.discardedLocalAnswerTokens),
         ]
     }
 
@@ -256,6 +259,13 @@ public final class Ledger: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(attempts), as: UTF8.self)
+    }
+
+    static func featuresJSON(_ features: [String: Double]?) throws -> String? {
+        guard let features else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(features), as: UTF8.self)
     }
 
     static func record(from row: Row) throws -> LedgerRecord {
@@ -274,7 +284,8 @@ public final class Ledger: Sendable {
                 sampledToken: row["sampled_token"] ?? "", promptTokens: row["assess_prompt_tokens"] ?? 0,
                 cachedTokens: row["assess_cached_tokens"] ?? 0, generatedTokens: row["assess_generated_tokens"] ?? 0,
                 elapsedMs: row["assess_elapsed_ms"] ?? 0, promptMs: row["assess_prompt_ms"] ?? 0,
-                predictedMs: row["assess_predicted_ms"] ?? 0)
+                predictedMs: row["assess_predicted_ms"] ?? 0,
+                features: try (row["assessment_features"] as String?).map { try JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) })
         }
         let thresholds = Thresholds(localMin: row["local_min"], sonnetMin: row["sonnet_min"])
         var route: Route?
@@ -290,7 +301,7 @@ public final class Ledger: Sendable {
             outcome = .init(correct: correct, score: score, at: at.flatMap(date) ?? recordedAt)
         }
         let tierUsed: String? = row["tier_used"]
-        return LedgerRecord(
+        var record = LedgerRecord(
             id: row["id"], recordedAt: recordedAt, question: row["question"], assessment: assessment,
             thresholds: thresholds, route: route, tierUsed: tierUsed.map(Tier.known), degraded: row["degraded"] ?? false,
             degradedReason: row["degraded_reason"], answer: row["answer"], answerTokens: row["answer_tokens"],
@@ -298,5 +309,8 @@ public final class Ledger: Sendable {
             timingsMs: .init(assess: row["assess_ms"], answer: row["answer_ms"], total: row["total_ms"]),
             error: row["error"], outcome: outcome, questionTokens: row["question_tokens"],
             attempts: try (row["attempts"] as String?).map { try JSONDecoder().decode([Attempt].self, from: Data($0.utf8)) } ?? [])
+        record.discardedLocalAnswer = row["discarded_answer"]
+        record.discardedLocalAnswerTokens = row["discarded_answer_tokens"]
+        return record
     }
 }

@@ -53,6 +53,9 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
     public var questionTokens: Int? = nil
     /// The tiers tried and why each failed (see ``Attempt``).
     public var attempts: [Attempt] = []
+    /// A local answer a cascade generated and then discarded because the question escalated (v4).
+    public var discardedLocalAnswer: String? = nil
+    public var discardedLocalAnswerTokens: Int? = nil
 
     public init(id: String, recordedAt: Date, question: String, assessment: Assessment?, thresholds: Thresholds,
                 route: Route?, tierUsed: Tier?, degraded: Bool, degradedReason: String?, answer: String?,
@@ -88,6 +91,8 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
                   timingsMs: Timings(assess: answer.timingsMs.assess, answer: answer.timingsMs.answer,
                                      total: answer.timingsMs.total),
                   error: error, outcome: nil, questionTokens: answer.questionTokens, attempts: answer.attempts)
+        discardedLocalAnswer = answer.discardedLocalAnswer
+        discardedLocalAnswerTokens = answer.discardedLocalAnswerTokens
     }
 
     /// The answered question as `ask --json` printed it; nil for a failure.
@@ -99,7 +104,8 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
                             timingsMs: .init(assess: assess, answer: answerMs, total: total),
                             degraded: degraded, degradedReason: degradedReason, answerTokens: answerTokens,
                             questionTokens: questionTokens, costEstimatedUsd: costEstimatedUsd,
-                            costMeasuredUsd: costMeasuredUsd, attempts: attempts)
+                            costMeasuredUsd: costMeasuredUsd, attempts: attempts,
+                            discardedLocalAnswer: discardedLocalAnswer, discardedLocalAnswerTokens: discardedLocalAnswerTokens)
     }
 
     /// The cost to count: measured when known, else estimated.

@@ -33,6 +33,10 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     public var costMeasuredUsd: Double? = nil
     /// Every tier tried, in order; more than one when a tier failed and the next one answered.
     public var attempts: [Attempt] = []
+    /// A cascade strategy's local answer that was generated while assessing and then discarded
+    /// because the question escalated (nil otherwise), and its token count.
+    public var discardedLocalAnswer: String? = nil
+    public var discardedLocalAnswerTokens: Int? = nil
 
     /// A new time-ordered id such as `20261125-142301-3f9a1c`.
     public static func newID(now: Date = Date()) -> String {

@@ -90,8 +90,9 @@ public struct Router: Sendable {
         guard let local else { return AssessmentOutcome(assessment: nil, skippedReason: localProblem, ms: 0) }
         let start = ContinuousClock.now
         do {
-            let assessment = try await local.assessor.assess(question)
-            return AssessmentOutcome(assessment: assessment, skippedReason: nil, ms: (ContinuousClock.now - start).milliseconds)
+            let result = try await local.assessor.assessFully(question, answerer: local.answerer)
+            return AssessmentOutcome(assessment: result.assessment, skippedReason: nil, ms: (ContinuousClock.now - start).milliseconds,
+                                     localAnswer: result.localAnswer)
         } catch {
             if Self.isCancellation(error) { throw error }
             logger.debug("assessment failed; routing without it", metadata: ["error": "\(error)"])
@@ -136,7 +137,7 @@ public struct Router: Sendable {
             while true {
                 let tryStart = ContinuousClock.now
                 do {
-                    let produced = try await produce(question, on: tier, session: session, onText: onText)
+                    let produced = try await produce(question, on: tier, session: session, generated: assessment.localAnswer, onText: onText)
                     attempts.append(Attempt(tier: tier, error: nil, ms: (ContinuousClock.now - tryStart).milliseconds))
                     return await finish(question, id: id, route: route, assessment: assessment, tier: tier, produced: produced,
                                         attempts: attempts, questionTokens: questionTokens, start: start)
@@ -185,8 +186,13 @@ public struct Router: Sendable {
         return remote == nil ? "no remote agent is configured (see [remote] and `escalator doctor`)" : nil
     }
 
-    private func produce(_ question: String, on tier: Tier, session: Int,
+    private func produce(_ question: String, on tier: Tier, session: Int, generated: LocalAnswer?,
                          onText: @Sendable (String) -> Void) async throws -> Produced {
+        if tier.isLocal, let generated, !generated.text.isEmpty {
+            // A cascade already generated the local answer while assessing.
+            onText(generated.text)
+            return Produced(text: generated.text, answerTokens: generated.generatedTokens, measuredCost: nil)
+        }
         if tier.isLocal, let local {
             let answer = try await local.answerer.answer(question, onText: onText)
             guard !answer.text.isEmpty else { throw EmptyAnswer(tier: tier, detail: "the local model returned nothing") }
@@ -218,13 +224,15 @@ public struct Router: Sendable {
             reasons.append("\(failures.joined(separator: "; ")); answered by \(tier.name)")
         }
         let answerMs = (answered - start).milliseconds
+        let discarded = tier.isLocal ? nil : assessment.localAnswer
         return RoutedAnswer(
             id: id, question: question, route: route, assessment: assessment.assessment, tierUsed: tier,
             answer: produced.text, costUsd: produced.measuredCost ?? estimate.usd,
             timingsMs: .init(assess: assessment.ms, answer: answerMs, total: assessment.ms + answerMs),
             degraded: !reasons.isEmpty, degradedReason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
             answerTokens: aTokens, questionTokens: qTokens, costEstimatedUsd: estimate.usd,
-            costMeasuredUsd: produced.measuredCost, attempts: attempts)
+            costMeasuredUsd: produced.measuredCost, attempts: attempts,
+            discardedLocalAnswer: discarded?.text, discardedLocalAnswerTokens: discarded?.generatedTokens)
     }
 
     /// How a tier's failure affects the rest of the chain.

@@ -35,6 +35,8 @@ extension Settings {
         settings.local.model = expandingTilde(settings.local.model, home: home)
         settings.local.server = expandingTilde(settings.local.server, home: home)
         settings.assessment.promptsDir = expandingTilde(settings.assessment.promptsDir, home: home)
+        settings.assessment.router = expandingTilde(settings.assessment.router, home: home)
+        settings.embedding.model = expandingTilde(settings.embedding.model, home: home)
         try settings.validate()
         return settings
     }

@@ -25,6 +25,27 @@ public struct Settings: Sendable, Equatable {
     public struct AssessmentSettings: Sendable, Equatable {
         public var strategy = "digit-scale"
         public var promptsDir = ""
+        /// The router file of `embedding-logistic`, `embedding-knn` and `combined`; empty =
+        /// `$XDG_DATA_HOME/escalator/router.json`.
+        public var router = ""
+        /// What `answer-logprob` turns into P(local correct): the answer's mean or minimum token
+        /// probability (geometric mean, or the least likely token).
+        public var confidence = "mean"
+    }
+
+    /// Where question embeddings come from (the learned routers' features): a llama-server
+    /// started with `--embeddings`, by default a second managed instance of the local model.
+    public struct EmbeddingSettings: Sendable, Equatable {
+        /// A running llama-server that serves `/v1/embeddings`; empty = escalator starts and
+        /// reuses its own (`--embeddings --pooling POOLING`, beside the answering server).
+        public var url = ""
+        /// GGUF for the managed embedding server; empty = the local model.
+        public var model = ""
+        public var pooling = "mean"
+        public var context = 8192
+        public var parallel = 2
+        /// Questions per `/v1/embeddings` request.
+        public var batch = 16
     }
 
     /// Where escalated questions go: a tmux session per tier running a terminal agent, on this
@@ -87,6 +108,7 @@ public struct Settings: Sendable, Equatable {
     public var local = Local()
     public var remote = Remote()
     public var assessment = AssessmentSettings()
+    public var embedding = EmbeddingSettings()
     public var calibration = Calibration.identity
     public var thresholds = Thresholds()
     public var prices = Prices()
@@ -108,6 +130,12 @@ public struct Settings: Sendable, Equatable {
         try calibration.validate()
         _ = try AssessmentStrategies.named(assessment.strategy)
         try bounds.validate()
+    }
+
+    /// The router file the learned strategies read: `[assessment] router`, else
+    /// `router.json` in escalator's data folder.
+    public var routerFile: String {
+        assessment.router.isEmpty ? (paths.data as NSString).appendingPathComponent("router.json") : assessment.router
     }
 
     /// The tier bounds of `[routing]`.

@@ -59,7 +59,7 @@ enum LedgerFixtures {
 
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -168,7 +168,7 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)
