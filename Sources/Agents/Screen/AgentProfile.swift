@@ -40,6 +40,9 @@ public struct Submission: Sendable, Equatable {
     public var steps: [InputStep]
     /// The end-of-answer marker line the agent was asked to print, for marker-based profiles.
     public var marker: String?
+    /// Which prompt echo in a whole-scrollback capture is this submission's (0-based, counted
+    /// from the top); nil to find it by its text.
+    public var echoIndex: Int? = nil
 
     public init(prompt: String, text: String, steps: [InputStep], marker: String? = nil) {
         self.prompt = prompt
