@@ -30,6 +30,13 @@ enum ClaudeCodeMarkers {
                                 "Choose the text style", "Press Enter to continue", "new MCP server",
                                 "Bypass Permissions mode", "Yes, I accept"]
 
+    /// The 2.1.3xx workspace-trust dialog (options without numbers, cursor on "No, exit").
+    static let trustPhrases = ["Accessing workspace", "Do you trust the files in this folder", "trust this folder"]
+
+    /// Dialogs with no option rows: the `/effort` slider and the `/help` panel.
+    static let effortPhrases = ["Faster", "Smarter"]
+    static let helpPhrases = ["For more help:", "to switch · Esc to close"]
+
     static let permissionQuestions = ["Do you want to proceed", "Do you want to make this edit", "Do you want to create",
                                       "Do you want to overwrite", "Would you like to proceed", "Do you want to allow",
                                       "Do you want to"]
@@ -55,6 +62,71 @@ enum ClaudeCodeMarkers {
 
     static let errorPrefixes = ["API Error", "Context limit reached", "Credit balance too low", "Not logged in",
                                 "Authentication error", "Invalid API key", "Request timed out"]
+
+    // MARK: Chrome rows (never part of an answer)
+
+    /// Rows drawn around the transcript that are not the assistant's: the effort indicator
+    /// (`◐ medium · /effort`, right-aligned, or `● high · /effort`), the tmux focus-events
+    /// notice, tips.
+    static func isChrome(_ row: String) -> Bool {
+        let body = PaneText.trimmed(row)
+        if body.hasSuffix("· /effort") && body.count < 40 { return true }
+        return body.hasPrefix("tmux focus-events") || body.hasPrefix("⎿  Tip:")
+    }
+
+    /// The rule that stands for the middle of a long echoed prompt (`──── (49 lines hidden) ────`).
+    static func isHiddenLines(_ row: String) -> Bool {
+        PaneText.trimmed(row).hasPrefix("─") && row.contains(" lines hidden) ")
+    }
+
+    /// The banner's rows (` ▐▛███▛█   Claude Code v2.1.332`, `▝▜██████▀  Opus 5.5 · …`,
+    /// ` ▝▝   ▝▝   /path`, 1.x `✻ Welcome to Claude Code`).
+    static func isBanner(_ row: String) -> Bool {
+        let body = PaneText.trimmed(row)
+        guard let first = body.first else { return false }
+        return "▐▝▜▛▘▗▖▙▟".contains(first) || body.contains("Claude Code v") || body.contains("Welcome to Claude")
+    }
+
+    // MARK: Retry rows
+
+    /// A retry row (`✻ 429 Rate limited · retrying in 2s · attempt 3/10`, 2.1.29
+    /// `⎿  API Error (529 …) · Retrying in 4 seconds… (attempt 4/10)`): the text, attempt and
+    /// maximum.
+    static func retryRow(_ row: String) -> (text: String, attempt: Int?, of: Int?)? {
+        let lower = row.lowercased()
+        guard lower.contains("retrying in"), let range = lower.range(of: "attempt ") else { return nil }
+        let parts = lower[range.upperBound...].prefix { $0.isNumber || $0 == "/" }.split(separator: "/")
+        var body = Substring(PaneText.trimmed(row))
+        while let first = body.first, spinnerGlyphs.contains(first) || first == "⎿", body.dropFirst().first == " " {
+            body = body.dropFirst().drop { $0 == " " }
+        }
+        return (String(body), parts.first.flatMap { Int($0) }, parts.count > 1 ? Int(parts[1]) : nil)
+    }
+
+    /// The sub-kind of an API error message or retry row.
+    static func errorKind(_ text: String) -> ScreenState.ErrorKind {
+        let lower = text.lowercased()
+        if lower.contains("429") || lower.contains("rate limit") { return .rateLimit }
+        if lower.contains("529") || lower.contains("overloaded") { return .overloaded }
+        if lower.contains("401") || lower.contains("api key") || lower.contains("x-api-key")
+            || lower.contains("authentication") || lower.contains("not logged in") { return .auth }
+        return .other
+    }
+
+    // MARK: Footer
+
+    /// The permission mode named in the footer rows under the composer.
+    static func permissionMode(_ footer: [String]) -> ScreenState.PermissionMode {
+        for row in footer {
+            let lower = row.lowercased()
+            if lower.contains("auto mode on") { return .auto }
+            if lower.contains("manual mode on") { return .manual }
+            if lower.contains("accept edits on") { return .acceptEdits }
+            if lower.contains("plan mode on") { return .plan }
+            if lower.contains("bypass permissions on") { return .bypass }
+        }
+        return .unknown
+    }
 
     // MARK: Row classifiers
 
@@ -100,7 +172,7 @@ enum ClaudeCodeMarkers {
     }
 
     /// A turn-completion row: `✻ Worked for 1m 52s`, `✻ Sautéed for 27s · done 10:27 PM`
-    /// (past tense, no ellipsis).
+    /// (past tense, any verb, no ellipsis).
     static func isCompletion(_ row: String) -> Bool {
         guard let glyph = row.first, spinnerGlyphs.contains(glyph), !bullets.contains(glyph),
               row.dropFirst().first == " ", !row.contains("…") else { return false }
@@ -145,6 +217,23 @@ enum ClaudeCodeMarkers {
         guard body.hasPrefix(". ") else { return nil }
         let rest = PaneText.trimmed(String(body.dropFirst(2)))
         return rest.isEmpty ? nil : (cursor, number, rest)
+    }
+
+    /// An option row without a number (the 2.1.3xx trust dialog): `❯ No, exit` with the
+    /// cursor, `  Yes, I trust this folder` without. Returns (cursor, label column, label).
+    static func plainOptionRow(_ row: String) -> (cursor: Bool, column: Int, label: String)? {
+        let indent = PaneText.indent(row)
+        var body = Substring(row.dropFirst(indent))
+        var cursor = false
+        var column = indent
+        if let first = body.first, first == "❯" || first == "›", body.dropFirst().first == " " {
+            cursor = true
+            body = body.dropFirst(2)
+            column += 2
+        }
+        let label = PaneText.trimmed(String(body))
+        guard !label.isEmpty, optionRow(row) == nil else { return nil }
+        return (cursor, column, label)
     }
 
     /// The text of a transcript row after its `⎿` or bullet markers (`⏺ ⏺ API Error` → `API Error`).

@@ -10,14 +10,33 @@ extension ClaudeCodeProfile {
         let lines = PaneText.lines(pane)
         let width = Self.paneWidth(lines)
         guard let composer = Self.findComposer(lines) else {
-            if let modal = Self.findModal(lines) { return modal }
-            return ScreenState(kind: .unknown, detail: "no composer and no known dialog on screen")
+            let echoes = Self.echoRows(lines[...]).count
+            if var modal = Self.findModal(lines) {
+                modal.echoCount = echoes
+                return modal
+            }
+            return ScreenState(kind: .unknown, detail: "no composer and no known dialog on screen", echoCount: echoes)
         }
-        let (echo, matched) = Self.findEcho(lines[..<composer.top], sent: submission?.text)
         let footer = Array(lines[(composer.bottom + 1)...])
+        var state = Self.readTranscript(lines, composer: composer, footer: footer, width: width, submission: submission)
+        state.permissionMode = Markers.permissionMode(footer)
+        state.echoCount = Self.echoRows(lines[..<composer.top]).count
+        return state
+    }
+
+    /// The rows above the composer: limit and error rows, busy markers, the answer.
+    static func readTranscript(_ lines: [String], composer: (top: Int, bottom: Int), footer: [String], width: Int,
+                               submission: Submission?) -> ScreenState {
+        let transcript = lines[..<composer.top]
+        let (echo, matched) = findEcho(transcript, sent: submission?.text, index: submission?.echoIndex)
+        let window = { (from: Int) in Array(lines[max(from, composer.top - 8)..<composer.top]) }
         if submission != nil && !matched {
             // Only older prompts are on screen: ours was not submitted (or not drawn) yet.
-            let busy = Self.busyMarker(Array(lines[max(0, composer.top - 8)..<composer.top]), footer: footer)
+            if var retry = retryState(window(0)) {
+                retry.promptEchoed = false
+                return retry
+            }
+            let busy = busyMarker(window(0), footer: footer)
             return ScreenState(kind: busy == nil ? .idle : .busy, detail: busy ?? "the prompt is not on screen yet",
                                promptEchoed: false)
         }
@@ -26,18 +45,42 @@ extension ClaudeCodeProfile {
         // An older prompt's answer ends where the next prompt's echo begins.
         let blockEnd = lines[blockStart..<composer.top].firstIndex { Markers.echoText($0) != nil } ?? composer.top
         let block = Array(lines[blockStart..<blockEnd])
-        let answer = Self.extractAnswer(block, width: width, afterEcho: echo != nil)
+        // No echo at all: either a fresh screen (banner, nothing after `/clear`) or the top of
+        // a long answer (or of our own long echo) that scrolled off.
+        let midAnswer = echo == nil && startsMidAnswer(transcript)
+        let answer = echo == nil && !midAnswer
+            ? nil : extractAnswer(block, width: width, afterEcho: echo != nil, sent: submission?.text)
 
-        if let (kind, message) = Self.limitOrError(block, width: width) {
-            return ScreenState(kind: kind, answer: answer, detail: message, promptEchoed: echoed)
+        if let (kind, message) = limitOrError(block, width: width) {
+            return ScreenState(kind: kind, answer: answer, detail: message, promptEchoed: echoed,
+                               errorKind: kind == .error ? Markers.errorKind(message) : nil)
         }
-        let windowStart = max(blockStart, composer.top - 8)
-        if let busy = Self.busyMarker(Array(lines[windowStart..<composer.top]), footer: footer) {
+        if var retry = retryState(window(blockStart)) {
+            retry.promptEchoed = echoed
+            return retry
+        }
+        if let busy = busyMarker(window(blockStart), footer: footer) {
             return ScreenState(kind: .busy, detail: busy, promptEchoed: echoed)
         }
         let completion = block.last(where: Markers.isCompletion)
             ?? block.last(where: { $0.contains("Interrupted · What should Claude do instead?") }).map(PaneText.trimmed)
         return ScreenState(kind: .idle, answer: answer, detail: completion, promptEchoed: echoed)
+    }
+
+    /// Busy with an API retry row above the composer (`✻ 429 Rate limited · retrying in 2s ·
+    /// attempt 3/10`): its sub-kind and attempt numbers.
+    static func retryState(_ window: [String]) -> ScreenState? {
+        for row in window.reversed() {
+            guard let retry = Markers.retryRow(row) else { continue }
+            return ScreenState(kind: .busy, detail: retry.text, errorKind: Markers.errorKind(retry.text),
+                               retryAttempt: retry.attempt, retryOf: retry.of)
+        }
+        return nil
+    }
+
+    /// Indices of the prompt echoes (`❯ text` at column 0) in `lines`.
+    static func echoRows(_ lines: ArraySlice<String>) -> [Int] {
+        lines.indices.filter { Markers.echoText(lines[$0]) != nil }
     }
 
     /// The pane width: the longest rule (rules span the pane), else the longest row.
@@ -66,15 +109,19 @@ extension ClaudeCodeProfile {
         return nil
     }
 
-    /// The echoed prompt to read the answer after, and whether it matches `sent`.
+    /// The echoed prompt to read the answer after, and whether it is `sent`'s.
     ///
-    /// With `sent`, the last echo that shows its first line (or a prefix of it, when the echo
-    /// wrapped) wins; `[Pasted text …]` echoes match any text. When no echo is on screen at
-    /// all (a long answer pushed it off), the answer is read from the top and counts as
-    /// matched; when only other prompts' echoes are visible, it does not match. Without
-    /// `sent`, the last echo is used.
-    static func findEcho(_ lines: ArraySlice<String>, sent: String?) -> (index: Int?, matched: Bool) {
-        let echoes = lines.indices.filter { Markers.echoText(lines[$0]) != nil }
+    /// With `index` (the echo count before sending), the echo at that position is ours, and
+    /// is missing while fewer echoes exist. Otherwise, with `sent`, the last echo that shows
+    /// its first line (or a prefix of it, when the echo wrapped) wins; `[Pasted text …]` echoes
+    /// match any text. When no echo is on screen at all (a long answer pushed it off), the
+    /// answer is read from the top and counts as matched; when only other prompts' echoes are
+    /// visible, it does not match. Without `sent`, the last echo is used.
+    static func findEcho(_ lines: ArraySlice<String>, sent: String?, index: Int? = nil) -> (index: Int?, matched: Bool) {
+        let echoes = echoRows(lines)
+        if let index {
+            return index >= 0 && index < echoes.count ? (echoes[index], true) : (nil, false)
+        }
         guard let sent else { return (echoes.last, true) }
         guard !echoes.isEmpty else { return (nil, startsMidAnswer(lines)) }
         let wanted = PaneText.collapsed(sent.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
@@ -91,9 +138,7 @@ extension ClaudeCodeProfile {
     /// top) rather than being a fresh screen (banner, or nothing after `/clear`).
     static func startsMidAnswer(_ lines: ArraySlice<String>) -> Bool {
         guard let first = lines.first(where: { !$0.isEmpty }) else { return false }
-        if lines.contains(where: { $0.contains("Claude Code v") || $0.contains("Welcome to Claude") || $0.contains("▐▛") }) {
-            return false
-        }
+        if lines.contains(where: Markers.isBanner) { return false }
         if first.hasPrefix("  ") { return true }
         guard let glyph = first.first else { return false }
         return Markers.bullets.contains(glyph) && first.dropFirst().first == " "
@@ -113,7 +158,7 @@ extension ClaudeCodeProfile {
             }
             guard let text = Markers.markedText(row) else { continue }
             if inTool && PaneText.trimmed(row).hasPrefix("⎿") { continue }
-            if text.contains("Retrying in") { continue }
+            if Markers.retryRow(text) != nil || text.contains("Retrying in") { continue }
             let kind: ScreenState.Kind
             if Markers.limitPrefixes.contains(where: text.hasPrefix) {
                 kind = .limit

@@ -1,9 +1,30 @@
 /// A numbered menu drawn by a terminal agent: the model picker, a permission prompt, a trust
 /// dialog or a limit menu.
 public struct ScreenMenu: Sendable, Equatable, Codable {
+    /// A model's list price as the picker shows it (`$4/$20 per Mtok`, `$0.10/$0.50 per Mtok
+    /// ($0.50/$2.50 for prompts over 100k)`), in USD per million tokens.
+    public struct Price: Sendable, Equatable, Codable {
+        public var input: Double
+        public var output: Double
+        /// The price for long prompts, and the prompt size (tokens) above which it applies.
+        public var longInput: Double?
+        public var longOutput: Double?
+        public var longThreshold: Int?
+
+        public init(input: Double, output: Double, longInput: Double? = nil, longOutput: Double? = nil,
+                    longThreshold: Int? = nil) {
+            self.input = input
+            self.output = output
+            self.longInput = longInput
+            self.longOutput = longOutput
+            self.longThreshold = longThreshold
+        }
+    }
+
     /// One numbered row.
     public struct Option: Sendable, Equatable, Codable {
-        /// The number drawn in front of the label (`1.` → 1), when there is one.
+        /// The number drawn in front of the label (`1.` → 1), when there is one (the 2.1.3xx
+        /// trust dialog has none).
         public var number: Int?
         /// The label without the cursor, number and check mark (`Sonnet`, `Yes`, `No, exit`).
         public var label: String
@@ -11,12 +32,16 @@ public struct ScreenMenu: Sendable, Equatable, Codable {
         public var description: String?
         /// Whether the row carries the ✔ that marks the current choice.
         public var isCurrent: Bool
+        /// The price read from the description (picker rows from 2.1.3xx), when it shows one.
+        public var price: Price?
 
-        public init(number: Int?, label: String, description: String? = nil, isCurrent: Bool = false) {
+        public init(number: Int?, label: String, description: String? = nil, isCurrent: Bool = false,
+                    price: Price? = nil) {
             self.number = number
             self.label = label
             self.description = description
             self.isCurrent = isCurrent
+            self.price = price
         }
     }
 

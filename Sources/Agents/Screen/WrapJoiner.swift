@@ -22,7 +22,7 @@ public struct WrapJoiner: Sendable {
         var hanging = 0
         for row in rows {
             if let previous = previousRow, !out.isEmpty, shouldJoin(previous, row, hanging: hanging) {
-                out[out.count - 1] += " " + PaneText.trimmed(row)
+                out[out.count - 1] += (brokeInsideWord(previous) ? "" : " ") + PaneText.trimmed(row)
             } else {
                 out.append(row)
                 hanging = Self.hangingIndent(of: row)
@@ -39,6 +39,14 @@ public struct WrapJoiner: Sendable {
         if let first = body.first, "│├┌└┼╭╰▎|".contains(first) { return false }
         let firstWord = body.prefix { $0 != " " }
         return previous.count + 1 + firstWord.count > width - slack
+    }
+
+    /// Whether `row` is a word (a URL or path) that the program broke at the right edge
+    /// without a space: the row fills the width exactly and ends inside a long token.
+    func brokeInsideWord(_ row: String) -> Bool {
+        guard row.count == width, let last = row.last, last != " " else { return false }
+        let word = row.split(separator: " ").last ?? ""
+        return word.count == PaneText.trimmed(row).count || word.contains("://") || word.count > 20 && word.contains("/")
     }
 
     /// The indentation of a paragraph's continuation rows: its own indent, plus the width of
