@@ -18,14 +18,21 @@ public enum LocalRun {
         public var rawScore: Double
         /// The tier the policy chose (remote tiers are not wired yet, so the answer is local).
         public var routedTier: String
+        /// A learned strategy's numbers (`mean_logprob`, `min_logprob`, …), when it has any.
+        public var features: [String: Double]? = nil
+        /// Escalation scores of other strategies on the same question (`--also-score`), by name.
+        public var extraScores: [String: Double] = [:]
 
-        public init(index: Int, answer: String, correct: Bool, pLocalCorrect: Double, rawScore: Double, routedTier: String) {
+        public init(index: Int, answer: String, correct: Bool, pLocalCorrect: Double, rawScore: Double, routedTier: String,
+                    features: [String: Double]? = nil, extraScores: [String: Double] = [:]) {
             self.index = index
             self.answer = answer
             self.correct = correct
             self.pLocalCorrect = pLocalCorrect
             self.rawScore = rawScore
             self.routedTier = routedTier
+            self.features = features
+            self.extraScores = extraScores
         }
 
         /// The escalation score written to the scores CSV: 1 − raw P(local correct), so higher
@@ -66,6 +73,26 @@ public enum LocalRun {
     /// The `id,score` table of `results` (score = 1 − raw P(local correct)).
     public static func scores(_ results: [Result], source: Dataset) -> ScoreTable {
         ScoreTable(results.map { (source.items[$0.index].id, $0.score) })
+    }
+
+    /// Further score tables of the same run, by name: every `--also-score` strategy, and for
+    /// answer confidence both reductions (`answer-logprob-mean` = 1 − exp(mean log-probability),
+    /// `answer-logprob-min` = 1 − exp(minimum)).
+    public static func extraScores(_ results: [Result], source: Dataset) -> [(name: String, table: ScoreTable)] {
+        var names = Set(results.flatMap { $0.extraScores.keys })
+        let confidence = results.allSatisfy { $0.features?["p_mean"] != nil && $0.features?["p_min"] != nil }
+        if confidence && !results.isEmpty { names.formUnion(["answer-logprob-mean", "answer-logprob-min"]) }
+        return names.sorted().compactMap { name in
+            let pairs: [(String, Double)] = results.compactMap { result in
+                let id = source.items[result.index].id
+                switch name {
+                case "answer-logprob-mean": return result.features?["p_mean"].map { (id, 1 - $0) }
+                case "answer-logprob-min": return result.features?["p_min"].map { (id, 1 - $0) }
+                default: return result.extraScores[name].map { (id, $0) }
+                }
+            }
+            return pairs.count == results.count ? (name, ScoreTable(pairs)) : nil
+        }
     }
 
     /// One JSON line per result for auditing the grading: id, gold, the extracted answer, the
