@@ -18,7 +18,7 @@ struct Escalator: AsyncParsableCommand {
         subcommands: [
             AskCommand.self, BatchCommand.self, AssessCommand.self, AttachCommand.self, InitCommand.self, DoctorCommand.self, LocalCommand.self,
             ScreenCommand.self,
-            EvalCommand.self, TuneCommand.self,
+            EvalCommand.self, TuneCommand.self, RouterCommand.self,
             TrustHostCommand.self,
             LogCommand.self, StatsCommand.self, FeedbackCommand.self,
         ]
