@@ -9,8 +9,9 @@ struct RealCaptureTests {
     @Test("reads each real screen", arguments: RealCaptures.all)
     func reads(_ c: RealCapture) throws {
         let pane = try c.pane()
-        let submission: Submission? = c.sent.map { Submission(prompt: $0, text: $0, steps: [], echoIndex: c.echoIndex) }
-            ?? c.echoIndex.map { Submission(prompt: "", text: "", steps: [], echoIndex: $0) }
+        var submission: Submission? = c.sent.map { Submission(prompt: $0, text: $0, steps: []) }
+        if c.echoIndex != nil && submission == nil { submission = Submission(prompt: "", text: "", steps: []) }
+        submission?.echoIndex = c.echoIndex
         let state = profile.parse(pane, after: submission)
         #expect(state.kind == c.kind, "\(c): \(state)")
         if let answer = c.answer { #expect(state.answer == answer, "\(c)") }
