@@ -74,5 +74,6 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "APIStandinTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

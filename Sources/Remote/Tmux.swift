@@ -172,10 +172,17 @@ public struct Tmux: Sendable {
     ///   - height: Rows.
     ///   - workingDirectory: The start directory, or nil.
     ///   - environment: Variables set in the session (`-e NAME=value`).
+    ///   - historyLimit: Lines of scrollback the pane keeps (the server's `history-limit`, set
+    ///     before the pane exists), so a long answer can be read whole; nil keeps tmux's.
     public func newSession(_ name: String, command: [String]? = nil, width: Int = 120, height: Int = 40,
-                           workingDirectory: String? = nil, environment: [String: String] = [:]) async throws -> TmuxPane {
+                           workingDirectory: String? = nil, environment: [String: String] = [:],
+                           historyLimit: Int? = nil) async throws -> TmuxPane {
         try Self.validate(sessionName: name)
         var arguments = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "-P", "-F", "#{pane_id}"]
+        if let historyLimit {
+            // `start-server` first: set-option -g needs a running server; ";" separates tmux commands.
+            arguments = ["start-server", ";", "set-option", "-g", "history-limit", String(historyLimit), ";"] + arguments
+        }
         if let workingDirectory { arguments += ["-c", workingDirectory] }
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         if let command { arguments += ["--"] + command }
@@ -184,6 +191,19 @@ public struct Tmux: Sendable {
         let id = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         logger.debug("tmux session created", metadata: ["session": "\(name)", "pane": "\(id)"])
         return TmuxPane(session: name, id: id)
+    }
+
+    /// A user option (`@name`) of `pane`'s session, or nil when it is not set.
+    public func userOption(_ name: String, of pane: TmuxPane) async throws -> String? {
+        let result = try await run(["show-options", "-v", "-t", pane.target, name])
+        guard result.succeeded else { return nil }
+        let value = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
+    }
+
+    /// Sets a user option (`@name`) of `pane`'s session, where every escalator process sees it.
+    public func setUserOption(_ name: String, to value: String, of pane: TmuxPane) async throws {
+        _ = try await checked(["set-option", "-t", pane.target, name, value])
     }
 
     /// The first pane of an existing session.
@@ -252,6 +272,11 @@ public struct Tmux: Sendable {
             throw error
         }
         logger.debug("pasted", metadata: ["pane": "\(pane)", "bytes": "\(data.count)"])
+    }
+
+    /// Types `text` as literal keys (`send-keys -l -- TEXT`): never interpreted as key names.
+    public func type(_ text: String, into pane: TmuxPane) async throws {
+        try await checked(["send-keys", "-t", pane.target, "-l", "--", text], session: pane.session)
     }
 
     /// Presses a named key `count` times (`send-keys -N count -t pane KEY`).

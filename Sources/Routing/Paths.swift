@@ -28,6 +28,8 @@ public struct Paths: Sendable, Equatable {
     public var defaultModel: String { (cache as NSString).appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf") }
     /// Where `make setup` links the llama-server it built.
     public var defaultServer: String { (cache as NSString).appendingPathComponent("bin/llama-server") }
+    /// The Claude Code CLI `make setup` links (from PyPI's claude-agent-sdk wheel).
+    public var defaultAgent: String { (cache as NSString).appendingPathComponent("bin/claude") }
 }
 
 /// Expands a leading `~/` to the home directory.

@@ -60,17 +60,62 @@ public struct RemoteAgents: Sendable {
     /// The driver of `tier`'s agent session number `session` (see ``sessionName(_:index:)``).
     public func driver(for tier: Tier, session: Int = 0) throws -> AgentDriver {
         let r = settings.remote
-        let command = try CommandLineWords.split(r.command)
-        guard !command.isEmpty else {
+        let command = try agentCommand()
+        let policy = AgentPolicy(permission: try Self.choice(r.permission, "remote.permission"),
+                                 trust: try Self.choice(r.trust, "remote.trust"),
+                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS),
+                                 readCost: r.readCost == "true",
+                                 permissionMode: try Self.choice(r.permissionMode, "remote.permission_mode"),
+                                 apiRetriesToWatch: r.apiRetriesWatched)
+        return AgentDriver(tmux: tmux, profile: profile,
+                           spec: AgentSessionSpec(name: sessionName(tier, index: session), command: command, model: model(tier),
+                                                  workingDirectory: r.directory.isEmpty ? nil : r.directory),
+                           policy: policy, logger: logger)
+    }
+
+    /// `remote.command` as words. On this machine a bare `claude` that is not on PATH is the
+    /// one `make setup` installed (~/.cache/escalator/bin/claude), as for llama-server.
+    public func agentCommand() throws -> [String] {
+        var command = try CommandLineWords.split(settings.remote.command)
+        guard let program = command.first else {
             throw RoutingError(problem: "remote.command is empty", fix: "set it to the command that starts the agent, e.g. claude")
         }
-        let policy = AgentPolicy(permission: AgentPolicy.Permission(rawValue: r.permission) ?? .deny,
-                                 trust: AgentPolicy.Trust(rawValue: r.trust) ?? .accept,
-                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS),
-                                 readCost: r.readCost == "true")
-        return AgentDriver(tmux: tmux, profile: profile,
-                           spec: AgentSessionSpec(name: sessionName(tier, index: session), command: command, model: model(tier)),
-                           policy: policy, logger: logger)
+        if settings.remote.transport == "local", !program.contains("/"), Self.onPath(program) == nil,
+           program == "claude", FileManager.default.isExecutableFile(atPath: settings.paths.defaultAgent) {
+            command[0] = settings.paths.defaultAgent
+        }
+        return command
+    }
+
+    /// The agent's own version line (`2.1.332 (Claude Code)`), from `COMMAND --version` run where
+    /// the agent runs (this machine or the SSH host).
+    public func agentVersion() async throws -> String {
+        let result = try await tmux.transport.run(try agentCommand() + ["--version"], stdin: nil, timeout: .seconds(20))
+        let text = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.succeeded, !text.isEmpty else {
+            throw RoutingError(problem: "`\(settings.remote.command) --version` failed on \(tmux.transport.endpointDescription): "
+                               + (text.isEmpty ? "exit \(result.exitStatus)" : String(text.prefix(200))),
+                               fix: "install Claude Code there (make setup does it here), or set remote.command")
+        }
+        return String(text.split(separator: "\n").first ?? "")
+    }
+
+    static func onPath(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// The typed value of a choice setting (validated when loaded, so this only fails for a
+    /// hand-built `Settings`).
+    static func choice<T: RawRepresentable & CaseIterable>(_ value: String, _ key: String) throws -> T where T.RawValue == String {
+        guard let typed = T(rawValue: value) else {
+            throw RoutingError(problem: "\(key) = \"\(value)\" is not one of " + T.allCases.map(\.rawValue).joined(separator: ", "),
+                               fix: "set \(key) to one of those")
+        }
+        return typed
     }
 
     /// The command a person runs to watch `tier`'s agent (read-write; detach with Ctrl-b d).

@@ -37,6 +37,29 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     /// because the question escalated (nil otherwise), and its token count.
     public var discardedLocalAnswer: String? = nil
     public var discardedLocalAnswerTokens: Int? = nil
+    /// How a remote tier's agent got the question (nil for local answers).
+    public var agent: AgentDelivery? = nil
+
+    /// How the question reached a remote tier's agent.
+    public struct AgentDelivery: Sendable, Codable, Equatable {
+        /// The tmux session that answered.
+        public var session: String
+        /// `manual` (escalator answers permission prompts by `remote.permission`) or `auto`
+        /// (the agent decides itself).
+        public var permissionMode: String
+        /// `plain` (arrived as asked), `pasted` or `guarded-paste` (inside the agent's
+        /// `<pasted_content>` wrapper; see README "Safe delivery").
+        public var delivery: String
+        /// Permission prompts met and what the policy chose.
+        public var permissions: [String]
+
+        public init(session: String, permissionMode: String, delivery: String, permissions: [String]) {
+            self.session = session
+            self.permissionMode = permissionMode
+            self.delivery = delivery
+            self.permissions = permissions
+        }
+    }
 
     /// A new time-ordered id such as `20261125-142301-3f9a1c`.
     public static func newID(now: Date = Date()) -> String {

@@ -138,6 +138,10 @@ public struct Router: Sendable {
                 let tryStart = ContinuousClock.now
                 do {
                     let produced = try await produce(question, on: tier, session: session, generated: assessment.localAnswer, onText: onText)
+                    if let lost = produced.lostDelivery {
+                        // The agent exited mid-turn and was restarted: the question was delivered twice.
+                        attempts.append(Attempt(tier: tier, error: lost, ms: 0))
+                    }
                     attempts.append(Attempt(tier: tier, error: nil, ms: (ContinuousClock.now - tryStart).milliseconds))
                     return await finish(question, id: id, route: route, assessment: assessment, tier: tier, produced: produced,
                                         attempts: attempts, questionTokens: questionTokens, start: start)
@@ -146,12 +150,14 @@ public struct Router: Sendable {
                     let ms = (ContinuousClock.now - tryStart).milliseconds
                     attempts.append(Attempt(tier: tier, error: "\(error)", ms: ms))
                     switch Self.failureKind(error) {
-                    case .tierDown:
-                        health.markDown(tier, because: "\(tier.name) reached its usage limit earlier in this run")
-                    case .hostDown:
+                    case .tierDown(let why):
+                        health.markDown(tier, because: "\(tier.name) \(why) earlier in this run")
+                    case .hostDown(let why):
                         for t in policy.tiers where !t.isLocal {
-                            health.markDown(t, because: "the agent host was unreachable earlier in this run")
+                            health.markDown(t, because: "\(why) earlier in this run")
                         }
+                    case .fatal:
+                        throw error
                     case .noAnswer:
                         break
                     case .transient:
@@ -178,6 +184,9 @@ public struct Router: Sendable {
         var text: String
         var answerTokens: Int?
         var measuredCost: Double?
+        /// Why a first delivery to a remote agent was lost (it exited and was restarted).
+        var lostDelivery: String? = nil
+        var agent: RoutedAnswer.AgentDelivery? = nil
     }
 
     private func unavailableReason(_ tier: Tier) -> String? {
@@ -206,7 +215,10 @@ public struct Router: Sendable {
             throw EmptyAnswer(tier: tier, detail: detail)
         }
         onText(answer.text)
-        return Produced(text: answer.text, answerTokens: nil, measuredCost: answer.costDeltaUsd)
+        return Produced(text: answer.text, answerTokens: nil, measuredCost: answer.costDeltaUsd,
+                        lostDelivery: answer.retried ? (answer.retryReason ?? "the agent exited; restarted and asked again") : nil,
+                        agent: RoutedAnswer.AgentDelivery(session: answer.session, permissionMode: answer.permissionMode.rawValue,
+                                                          delivery: answer.delivery.rawValue, permissions: answer.permissions))
     }
 
     private func finish(_ question: String, id: String, route: Route, assessment: AssessmentOutcome, tier: Tier,
@@ -219,6 +231,7 @@ public struct Router: Sendable {
         let estimate = CostEstimate(inputTokens: qTokens, outputTokens: aTokens, price: configuration.prices.price(of: tier))
         var reasons: [String] = []
         if let skipped = assessment.skippedReason { reasons.append("not assessed (\(skipped))") }
+        if let lost = produced.lostDelivery { reasons.append("\(tier.name): \(lost)") }
         if tier != route.tier {
             let failures = attempts.filter { $0.error != nil }.map { "\($0.tier.name): \($0.error!)" }
             reasons.append("\(failures.joined(separator: "; ")); answered by \(tier.name)")
@@ -232,19 +245,29 @@ public struct Router: Sendable {
             degraded: !reasons.isEmpty, degradedReason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
             answerTokens: aTokens, questionTokens: qTokens, costEstimatedUsd: estimate.usd,
             costMeasuredUsd: produced.measuredCost, attempts: attempts,
-            discardedLocalAnswer: discarded?.text, discardedLocalAnswerTokens: discarded?.generatedTokens)
+            discardedLocalAnswer: discarded?.text, discardedLocalAnswerTokens: discarded?.generatedTokens, agent: produced.agent)
     }
 
     /// How a tier's failure affects the rest of the chain.
-    enum FailureKind { case tierDown, hostDown, noAnswer, transient }
+    enum FailureKind: Equatable { case tierDown(String), hostDown(String), noAnswer, transient, fatal }
 
     static func failureKind(_ error: any Error) -> FailureKind {
-        if let error = error as? AgentError, error.code == .usageLimit { return .tierDown }
+        if let error = error as? AgentError {
+            switch error.code {
+            case .usageLimit: return .tierDown("reached its usage limit")
+            case .rateLimited: return .tierDown("was rate limited (HTTP 429)")
+            case .apiUnavailable: return .tierDown("could not get an answer from its API")
+            case .untrusted: return .hostDown("the agent's folder is not trusted (remote.trust)")
+            case .undeliverable: return .fatal
+            case .timeout, .permissionStopped, .dialogStopped: return .noAnswer
+            default: break
+            }
+        }
         if error is EmptyAnswer { return .noAnswer }
         if let error = error as? RemoteError,
            [.connectFailed, .handshakeFailed, .hostKeyUnknown, .hostKeyChanged, .knownHostsFailed,
             .authenticationFailed, .spawnFailed].contains(error.code) {
-            return .hostDown
+            return .hostDown("the agent host was unreachable")
         }
         return .transient
     }
@@ -256,11 +279,14 @@ public struct Router: Sendable {
         return false
     }
 
-    /// The question with surrounding whitespace removed; empty questions are refused.
+    /// The question with surrounding whitespace removed; a question that is empty or holds
+    /// characters no terminal agent can receive as text (NUL, control characters, escape
+    /// sequences, invisible formatting characters) is refused before anything is sent.
     public static func validated(_ question: String) throws -> String {
         let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw RoutingError(problem: "the question is empty", fix: "pass the question as an argument or on standard input")
+        do { try QuestionText.validate(trimmed) } catch {
+            throw RoutingError(problem: error.description.components(separatedBy: " — ").first ?? error.description,
+                               fix: error.description.components(separatedBy: " — ").dropFirst().joined(separator: " — "))
         }
         return trimmed
     }

@@ -45,11 +45,29 @@ public struct SettingKey: Sendable {
         text("remote.tmux_socket", "tmux socket name (-L) on the agent's machine.", \.remote.tmuxSocket),
         choice("remote.agent", ["claude-code", "marker"],
                "How the agent's screen is read: claude-code, or marker (any REPL: the answer ends with a marker line).", \.remote.agent),
-        text("remote.command", "The command that starts the agent in a new tmux session (e.g. claude).", \.remote.command),
+        SettingKey(name: "remote.command",
+                   help: "The command that starts the agent in a new tmux session (e.g. claude); words split as a shell would, no shell runs it.",
+                   get: { $0.remote.command },
+                   set: { s, v in
+                       guard let words = try? CommandLineWords.split(v), !words.isEmpty else {
+                           throw invalid("remote.command", v, "a command line with balanced quotes, e.g. claude or \"/opt/claude/bin/claude\" --verbose")
+                       }
+                       s.remote.command = v
+                   }),
+        text("remote.directory", "Folder the agent starts in (its workspace: Claude Code's trust dialog asks about it); empty = where tmux starts.",
+             \.remote.directory),
         choice("remote.permission", ["deny", "approve", "stop"],
                "Tool-permission prompts: deny (answer No), approve (answer Yes), stop (leave it for a person, fail the question).",
                \.remote.permission),
-        choice("remote.trust", ["accept", "stop"], "The folder-trust dialog at start-up: accept it, or stop.", \.remote.trust),
+        choice("remote.trust", ["accept", "decline", "stop"],
+               "The folder-trust dialog at start-up: accept it, decline it (the agent exits; the question fails), or stop (leave it for a person).",
+               \.remote.trust),
+        choice("remote.permission_mode", ["manual", "auto"],
+               "The agent's permission mode: manual (it asks before each tool and `permission` answers), auto (Claude Code decides itself).",
+               \.remote.permissionMode),
+        int("remote.api_retries_watched", 0...10,
+            "How many of the agent's own API retries (429, 529, connection refused) to watch before giving up on the tier.",
+            \.remote.apiRetriesWatched),
         choice("remote.clear", ["true", "false"], "Send /clear before each question (unrelated questions share no context).",
                \.remote.clear),
         choice("remote.read_cost", ["true", "false"],

@@ -60,8 +60,11 @@ public struct Settings: Sendable, Equatable {
         public var tmuxSocket = "escalator"
         public var agent = "claude-code"
         public var command = "claude"
+        public var directory = ""
         public var permission = "deny"
         public var trust = "accept"
+        public var permissionMode = "manual"
+        public var apiRetriesWatched = 2
         public var clear = "true"
         public var readCost = "false"
         public var answerTimeoutS = 600

@@ -48,16 +48,18 @@ struct CommandContext {
     /// The remote tiers, or nil when the agent cannot be started here (the router then answers
     /// escalated questions locally, marked degraded, and says why).
     func remoteAgents() -> RemoteAgents? {
+        let agents: RemoteAgents
+        do { agents = try RemoteAgents(settings: settings, logger: logger) } catch {
+            logger.warning("remote tiers unavailable: \(error)")
+            return nil
+        }
         if settings.remote.transport == "local" {
-            let program = (try? CommandLineWords.split(settings.remote.command).first) ?? nil
+            let program = (try? agents.agentCommand().first) ?? nil
             guard let program, DoctorCommand.which(program) != nil || FileManager.default.isExecutableFile(atPath: program) else {
                 logger.debug("remote agent command not found locally", metadata: ["command": "\(settings.remote.command)"])
                 return nil
             }
         }
-        do { return try RemoteAgents(settings: settings, logger: logger) } catch {
-            logger.warning("remote tiers unavailable: \(error)")
-            return nil
-        }
+        return agents
     }
 }

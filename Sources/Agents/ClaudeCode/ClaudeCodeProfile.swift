@@ -12,28 +12,16 @@ public struct ClaudeCodeProfile: AgentProfile {
     public var settleTime: Duration
     /// Pause between the text and Enter, so Enter is not taken as a newline.
     public var enterDelay: Duration
-    /// Prompts longer than this, or with line breaks, are pasted instead of typed.
-    public var pasteThreshold: Int
 
-    public init(settleTime: Duration = .milliseconds(1500), enterDelay: Duration = .milliseconds(150),
-                pasteThreshold: Int = 200) {
+    public init(settleTime: Duration = .milliseconds(1500), enterDelay: Duration = .milliseconds(150)) {
         self.settleTime = settleTime
         self.enterDelay = enterDelay
-        self.pasteThreshold = pasteThreshold
     }
 
     /// Phrases after the prompt that mean the turn ended: the completion row's ` for `
     /// (`✻ Worked for 3s`) and the interrupt notice.
     public var completionMarkers: [String] {
         ["Worked for", "Churned for", "Baked for", "Cogitated for", "Interrupted · What should Claude do instead?"]
-    }
-
-    /// Short single-line prompts are typed (`send-keys -l`); long or multi-line ones go in as
-    /// one bracketed paste. Enter is always a separate step after a pause.
-    public func submission(for prompt: String) -> Submission {
-        let multiLine = prompt.contains("\n") || prompt.contains("\r")
-        let first: InputStep = multiLine || prompt.count > pasteThreshold ? .paste(prompt) : .type(prompt)
-        return Submission(prompt: prompt, text: prompt, steps: [first, .pause(enterDelay), .key(.enter)])
     }
 
     /// `/model <alias>` for a direct switch, bare `/model` for the picker.

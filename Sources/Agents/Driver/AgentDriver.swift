@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import Remote
 
-/// Drives one terminal agent in one tmux session the way a person would: starts it if needed,
-/// answers its start-up dialog, switches its model, types a question, waits for the turn to
-/// end and reads the answer off the screen. Agent specifics come from an `AgentProfile`; the
-/// screen is read by the profile's pure parser. A tmux lock per pane keeps two escalator
-/// processes from typing into the same agent at once.
+/// Drives one terminal agent in one tmux session the way a person would: starts it if needed
+/// (in the permission mode the policy needs), answers its start-up dialog, switches its model,
+/// pastes a question as text, waits for the turn to end and reads the whole answer from the
+/// pane's scrollback. Agent specifics come from an `AgentProfile`; the screen is read by the
+/// profile's pure parser. A tmux lock per pane keeps two escalator processes from typing into
+/// the same agent at once.
 public struct AgentDriver: Sendable {
     public let tmux: Tmux
     public let profile: any AgentProfile
@@ -17,6 +18,8 @@ public struct AgentDriver: Sendable {
     /// The tmux user option recording which model alias a session is on, so no switch is
     /// needed per question (shared by every escalator process using the session).
     static let modelOption = "@escalator-model"
+    /// Scrollback kept per agent pane: enough for a 100 KB question's echo and its answer.
+    static let historyLines = 200_000
 
     public init(tmux: Tmux, profile: any AgentProfile, spec: AgentSessionSpec, policy: AgentPolicy,
                 logger: Logger = Logger(label: "escalator.agent")) {
@@ -27,72 +30,104 @@ public struct AgentDriver: Sendable {
         self.logger = logger
     }
 
-    /// Asks `question` and returns the answer. If the agent has crashed, its session is
-    /// restarted and the question asked once more; a question is never typed twice into a
-    /// live agent.
+    /// Asks `question` and returns the answer. If the agent exits during the turn, its session
+    /// is restarted and the question asked once more in the new agent (the answer says so); a
+    /// question is never typed twice into a live agent. A question that cannot be delivered as
+    /// text is refused before anything is sent.
     public func ask(_ question: String) async throws -> AgentAnswer {
+        do { try QuestionText.validate(question) } catch {
+            throw AgentError(code: .undeliverable, message: error.description, session: spec.name)
+        }
         let start = ContinuousClock.now
         do {
-            return try await askOnce(question, start: start, retried: false)
+            return try await askOnce(question, start: start, retryReason: nil)
         } catch let error as AgentError where error.code == .crashed {
-            logger.debug("agent crashed; restarting the session and asking again", metadata: ["session": "\(spec.name)"])
+            logger.debug("agent exited during the turn; restarting the session and asking again", metadata: ["session": "\(spec.name)"])
             _ = try? await tmux.killSession(spec.name)
-            return try await askOnce(question, start: start, retried: true)
+            return try await askOnce(question, start: start, retryReason: "the agent exited during the turn (\(error.message)); "
+                                     + "restarted and asked again")
         }
     }
 
-    /// The pane of the session, started (agent running, dialogs answered, model set) if needed.
+    /// The command line the agent is started with (the profile adds its permission-mode flag).
+    public var launchCommand: [String] { profile.launchCommand(spec.command, permissionMode: policy.permissionMode) }
+
+    /// The pane of the session, started if needed.
     public func prepare() async throws -> TmuxPane {
-        let pane: TmuxPane
         if try await tmux.hasSession(spec.name) {
-            pane = try await tmux.pane(inSession: spec.name)
-        } else {
-            logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(spec.command)"])
-            pane = try await tmux.newSession(spec.name, command: spec.command, width: spec.width, height: spec.height,
-                                             workingDirectory: spec.workingDirectory, environment: spec.environment)
-            _ = try? await tmux.run(["set-option", "-t", pane.target, Self.modelOption, ""])
+            return try await tmux.pane(inSession: spec.name)
         }
+        logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(launchCommand)"])
+        let pane = try await tmux.newSession(spec.name, command: launchCommand, width: spec.width, height: spec.height,
+                                             workingDirectory: spec.workingDirectory, environment: spec.environment,
+                                             historyLimit: Self.historyLines)
+        try? await tmux.setUserOption(Self.modelOption, to: "", of: pane)
         return pane
     }
 
     // MARK: One attempt
 
-    private func askOnce(_ question: String, start: ContinuousClock.Instant, retried: Bool) async throws -> AgentAnswer {
+    private func askOnce(_ question: String, start: ContinuousClock.Instant, retryReason: String?) async throws -> AgentAnswer {
         let pane: TmuxPane
         do { pane = try await prepare() } catch let error as RemoteError { throw await crashedOr(error) }
         return try await tmux.withPaneLock(pane, timeout: policy.answerTimeout) {
             do {
                 var permissions: [String] = []
                 try await waitUntilReady(pane, permissions: &permissions)
+                try await emptyComposer(pane)
                 if let model = spec.model { try await ensureModel(model, pane: pane, permissions: &permissions) }
                 if policy.clearBeforeQuestion { try await clear(pane, permissions: &permissions) }
                 let costBefore = policy.readCost ? try await readCost(pane, permissions: &permissions) : nil
-                var submission = profile.submission(for: question)
-                try await perform(submission.steps, in: pane)
-                // Cancelling (Ctrl-C of escalator) interrupts the agent's turn with Escape, as a person would.
-                let tmux = self.tmux
-                var state = try await withTaskCancellationHandler {
-                    try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
-                } onCancel: {
-                    Task.detached { try? await tmux.press(.escape, in: pane) }
-                }
+                let first = profile.submission(for: question)
+                var state = try await submitAndWait(first, pane: pane, permissions: &permissions)
                 if (state.answer ?? "").isEmpty && permissions.contains(where: { $0.hasPrefix("deny") }) {
                     // Denying a tool interrupts the turn; ask the agent to go on without it,
                     // as a person at the keyboard would.
-                    submission = profile.submission(for: Self.continueWithoutTools)
-                    try await perform(submission.steps, in: pane)
-                    state = try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
+                    try await emptyComposer(pane)
+                    state = try await submitAndWait(profile.submission(for: Self.continueWithoutTools), pane: pane,
+                                                    permissions: &permissions)
                 }
                 var answer = AgentAnswer(text: state.answer ?? "", session: spec.name, model: spec.model, permissions: permissions,
-                                         retried: retried, elapsedMs: Self.ms(ContinuousClock.now - start))
+                                         retried: retryReason != nil, elapsedMs: Self.ms(ContinuousClock.now - start))
+                answer.retryReason = retryReason
+                answer.delivery = first.form
+                answer.permissionMode = policy.permissionMode
                 if let costBefore, let costAfter = try await readCost(pane, permissions: &permissions) {
                     answer.costDeltaUsd = max(0, costAfter - costBefore)
                 }
+                try await restore(pane)
                 return answer
             } catch let error as RemoteError {
                 throw await crashedOr(error)
             }
         }
+    }
+
+    /// Pastes `submission`, presses Enter, waits for the turn to end and reads the answer.
+    /// Cancelling (Ctrl-C of escalator) interrupts the agent's turn as a person would.
+    private func submitAndWait(_ submission: Submission, pane: TmuxPane, permissions: inout [String]) async throws -> ScreenState {
+        var submission = submission
+        submission.echoIndex = profile.parse(try await scrollback(pane)).echoCount
+        try await perform(submission.steps, in: pane)
+        let tmux = self.tmux
+        let interrupt = profile.cancelSteps
+        return try await withTaskCancellationHandler {
+            try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
+        } onCancel: {
+            Task.detached {
+                for case .key(let key) in interrupt { if let k = TmuxKey(name: key.tmuxName) { try? await tmux.press(k, in: pane) } }
+            }
+        }
+    }
+
+    /// After the answer: no dialog left open and an empty input box, so the next question
+    /// starts from the state escalator expects.
+    private func restore(_ pane: TmuxPane) async throws {
+        let state = profile.parse(try await tmux.capture(pane))
+        if state.isBlocking && state.kind != .permission {
+            try await perform(profile.cancelSteps, in: pane)
+        }
+        try await emptyComposer(pane)
     }
 
     /// A tmux failure means the agent exited only if its session is gone; otherwise (a dropped
@@ -122,28 +157,50 @@ public struct AgentDriver: Sendable {
         }
     }
 
+    /// The pane's whole scrollback and screen (`capture-pane -S -N`).
+    func scrollback(_ pane: TmuxPane) async throws -> String {
+        try await tmux.capture(pane, fromLine: -Self.historyLines)
+    }
+
     // MARK: Waiting on the screen
 
-    /// Waits for the composer (idle), answering the trust dialog and permission prompts.
+    /// Waits for the input box (idle), answering the trust dialog and permission prompts.
     func waitUntilReady(_ pane: TmuxPane, permissions: inout [String]) async throws {
         // An agent whose last turn already settled shows its idle composer: no need to settle again.
         // An API error row left by the previous turn does not block the composer: the agent takes
         // the next prompt (that is how a retry after an error works).
         if profile.detectsReadiness, [.idle, .error].contains(profile.parse(try await tmux.capture(pane)).kind) { return }
         let readinessVisible = profile.detectsReadiness
-        _ = try await waitFor(pane, submission: nil, timeout: policy.startTimeout, permissions: &permissions) { state in
+        _ = try await waitFor(pane, submission: nil, timeout: policy.startTimeout, permissions: &permissions) { state, _ in
             state.kind == .idle || state.kind == .error || (!readinessVisible && state.kind == .unknown)
         }
     }
 
-    /// Waits until the turn for `submission` ends: the answer is on screen, the screen is idle,
-    /// and it stays unchanged for the profile's settle time.
+    /// Waits until the turn for `submission` ends: read on the whole scrollback, our echo has
+    /// its answer (or the interruption notice) after it and the screen stays still for the
+    /// profile's settle time.
     func waitForTurnEnd(_ pane: TmuxPane, submission: Submission, permissions: inout [String]) async throws -> ScreenState {
-        // An unsubmitted prompt (Enter not taken) is handled by `waitFor`, which presses Enter again once.
-        try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { state in
-            if state.kind == .idle && state.promptEchoed != false && Self.isInterruption(state) { return true }
-            return state.kind == .idle && state.answer != nil && state.promptEchoed != false
+        do {
+            return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { _, anchored in
+                guard let anchored, anchored.promptEchoed != false else { return false }
+                return anchored.kind == .idle && (anchored.answer != nil || Self.isInterruption(anchored))
+            }
+        } catch let error as AgentError where [.timeout, .rateLimited, .apiUnavailable].contains(error.code) {
+            // Giving up on a turn stops it, so the agent does not go on working (and spending).
+            try? await interruptTurn(pane)
+            throw error
         }
+    }
+
+    /// Interrupts the running turn (Escape) and empties the input box the agent puts the
+    /// question back into.
+    func interruptTurn(_ pane: TmuxPane) async throws {
+        logger.debug("interrupting the agent's turn", metadata: ["session": "\(spec.name)"])
+        try await perform(profile.cancelSteps, in: pane)
+        _ = try await tmux.waitForScreen(in: pane, timeout: .seconds(5)) { [profile] capture in
+            profile.parse(capture).kind != .busy
+        }
+        try await emptyComposer(pane)
     }
 
     /// What the driver types after denying a tool: the turn was interrupted, the question stands.
@@ -155,47 +212,72 @@ public struct AgentDriver: Sendable {
         (state.detail ?? "").lowercased().contains("interrupted")
     }
 
-    /// The core loop: capture, parse, answer blocking prompts by policy, and return the state
-    /// once `done` holds and the screen has been still for the settle time.
+    /// The one wait loop: capture the screen, answer blocking prompts by policy, stop watching
+    /// API retries once the pattern is clear, press Enter once more if it did not take, and
+    /// return once `done` holds (given the visible state, and — with a submission, when the
+    /// visible screen looks finished — the state read from the whole scrollback anchored on
+    /// our echo) and the screen has been still for the settle time.
     private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, permissions: inout [String],
-                         done: (ScreenState) -> Bool) async throws -> ScreenState {
+                         done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
         let deadline = ContinuousClock.now + timeout
         var failures = 0
         var capture = try await self.capture(pane, failures: &failures)
         var resubmitted = false
+        let submittedAt = ContinuousClock.now
+        var dismissed = 0
         while true {
-            let state = profile.parse(capture, after: submission)
+            let state = profile.parse(capture)
+            var anchored: ScreenState?
             switch state.kind {
             case .limit:
                 throw AgentError(code: .usageLimit, message: state.detail ?? "usage limit reached", session: spec.name)
-            case .error where submission != nil:
-                throw AgentError(code: .apiError, message: state.detail ?? "the agent reported an error", session: spec.name)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
-                capture = try await untilClosed(.permission, pane: pane, submission: submission, since: capture)
+                capture = try await untilClosed(.permission, pane: pane, since: capture)
                 continue
             case .dialog:
-                try await answerDialog(state, pane: pane)
-                capture = try await untilClosed(.dialog, pane: pane, submission: submission, since: capture)
+                try await answerDialog(state, pane: pane, dismissed: &dismissed)
+                capture = try await untilClosed(.dialog, pane: pane, since: capture)
                 continue
-            case .idle where submission != nil && state.promptEchoed == false && !resubmitted:
-                // The text is in the composer but Enter did not take: press it once more.
-                resubmitted = true
-                logger.debug("prompt not submitted yet; pressing Enter again", metadata: ["session": "\(spec.name)"])
-                try await perform([.key(.enter)], in: pane)
-            default:
-                if done(state) {
-                    // Settle: the screen must stay unchanged before the answer is trusted.
-                    let changed: String?
-                    do { changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) } catch {
-                        try await recover(from: error, failures: &failures)
-                        capture = try await self.capture(pane, failures: &failures)
-                        continue
+            case .busy:
+                if submission != nil, let retry = profile.retryStatus(capture), (retry.attempt ?? 0) >= policy.apiRetriesToWatch {
+                    throw AgentError(code: retry.cause == .rateLimited ? .rateLimited : .apiUnavailable,
+                                     message: "\(retry.text) (stopped waiting after attempt \(retry.attempt ?? 0)"
+                                        + (retry.maxAttempts.map { " of \($0)" } ?? "") + ")", session: spec.name)
+                }
+            case .idle, .error:
+                if let submission {
+                    let composer = profile.composerText(capture) ?? ""
+                    let pending = Self.holds(composer, submission)
+                    if pending && !resubmitted && ContinuousClock.now - submittedAt > .milliseconds(400) {
+                        // The text is in the input box but Enter did not take: press it once more
+                        // (the question itself is never typed again).
+                        resubmitted = true
+                        logger.debug("prompt not submitted yet; pressing Enter again", metadata: ["session": "\(spec.name)"])
+                        try await perform([.key(.enter)], in: pane)
+                    } else if !pending {
+                        let whole = try await scrollback(pane)
+                        let read = profile.parse(whole, after: submission)
+                        if read.promptEchoed != false && read.kind == .error {
+                            throw Self.apiError(read, session: spec.name)
+                        }
+                        anchored = read
                     }
-                    guard let changed else { return state }
-                    capture = changed
+                }
+            default:
+                break
+            }
+            if done(state, anchored) {
+                // Settle: the screen must stay unchanged before the answer is trusted.
+                let changed: String?
+                do { changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) } catch {
+                    try await recover(from: error, failures: &failures)
+                    capture = try await self.capture(pane, failures: &failures)
                     continue
                 }
+                guard let changed else { return anchored ?? state }
+                capture = changed
+                continue
             }
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else {
@@ -204,7 +286,7 @@ public struct AgentDriver: Sendable {
             }
             // A spinner redraws often; cap each wait so blocked-but-static screens are re-read.
             do {
-                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, .seconds(2))) {
+                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, .seconds(1))) {
                     capture = next
                     continue
                 }
@@ -215,15 +297,58 @@ public struct AgentDriver: Sendable {
         }
     }
 
+    /// The typed error for an `● API Error: …` row that ended our turn.
+    static func apiError(_ state: ScreenState, session: String) -> AgentError {
+        let message = state.detail ?? "the agent reported an API error"
+        let lower = message.lowercased()
+        if lower.contains("429") || lower.contains("rate limit") {
+            return AgentError(code: .rateLimited, message: message, session: session)
+        }
+        if lower.contains("529") || lower.contains("overloaded") || lower.contains("connection") || lower.contains("econnrefused") {
+            return AgentError(code: .apiUnavailable, message: message, session: session)
+        }
+        return AgentError(code: .apiError, message: message, session: session)
+    }
+
+    /// Whether the input box still holds `submission` (Enter did not take): its placeholder
+    /// (`[Pasted text #1 +3 lines]`) or the start of its text.
+    static func holds(_ composer: String, _ submission: Submission) -> Bool {
+        guard !composer.isEmpty else { return false }
+        if submission.form != .plain { return composer.contains("[Pasted text") }
+        let shown = composer.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let sent = submission.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return !shown.isEmpty && (sent.hasPrefix(String(shown.prefix(24))) || shown.hasPrefix(String(sent.prefix(24))))
+    }
+
+    /// Empties the agent's input box (after Ctrl-C or an interrupted turn the agent may have put
+    /// the last question back into it), so nothing is ever appended to old text. Text that the
+    /// delete keys do not change is the box's own dim hint ("Resend your message to try again"),
+    /// not input.
+    func emptyComposer(_ pane: TmuxPane) async throws {
+        var capture = try await tmux.capture(pane)
+        for _ in 0..<12 {
+            guard let text = profile.composerText(capture), !text.isEmpty else { return }
+            logger.debug("emptying the input box", metadata: ["session": "\(spec.name)", "chars": "\(text.count)"])
+            try await perform(profile.clearComposerSteps, in: pane)
+            if let changed = try await tmux.waitForChange(in: pane, since: capture, timeout: .milliseconds(300)) {
+                capture = changed
+            } else {
+                capture = try await tmux.capture(pane)
+            }
+            if profile.composerText(capture) == text { return }
+        }
+        throw AgentError(code: .unknownScreen, message: "the agent's input box could not be emptied", session: spec.name)
+    }
+
     /// After answering a menu, waits until the screen no longer shows it, so the same menu is
     /// never answered twice from a capture taken before the keys took effect.
-    private func untilClosed(_ kind: ScreenState.Kind, pane: TmuxPane, submission: Submission?, since before: String) async throws -> String {
+    private func untilClosed(_ kind: ScreenState.Kind, pane: TmuxPane, since before: String) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(5)
         var capture = before
         while ContinuousClock.now < deadline {
             guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
             capture = next
-            if profile.parse(capture, after: submission).kind != kind { return capture }
+            if profile.parse(capture).kind != kind { return capture }
         }
         return try await tmux.capture(pane)
     }
@@ -238,7 +363,9 @@ public struct AgentDriver: Sendable {
             throw AgentError(code: .permissionStopped, message: what, session: spec.name)
         case .approve, .deny:
             let wanted = policy.permission == .approve ? "yes" : "no"
-            let index = menu.options.firstIndex { $0.label.lowercased().hasPrefix(wanted) }
+            // "Yes" is the one-call approval, never "Yes, and don't ask again" or "switch to auto mode".
+            let index = menu.options.firstIndex { $0.label.lowercased() == wanted || $0.label.lowercased() == wanted + "," }
+                ?? menu.options.firstIndex { $0.label.lowercased().hasPrefix(wanted) }
             logger.info("permission prompt answered", metadata: ["policy": "\(policy.permission)", "prompt": "\(what)"])
             permissions.append("\(policy.permission.rawValue): \(what)")
             if let index {
@@ -249,18 +376,45 @@ public struct AgentDriver: Sendable {
         }
     }
 
-    private func answerDialog(_ state: ScreenState, pane: TmuxPane) async throws {
+    /// The trust dialog by `policy.trust`; the model-switch confirmation is accepted (the driver
+    /// asked for the switch); any other dialog (help, effort) is closed once with Escape.
+    private func answerDialog(_ state: ScreenState, pane: TmuxPane, dismissed: inout Int) async throws {
         let text = ([state.detail, state.menu?.title, state.menu?.question].compactMap { $0 } + (state.menu?.text ?? [])).joined(separator: " ")
-        guard let menu = state.menu else {
-            throw AgentError(code: .dialogStopped, message: text, session: spec.name)
+        switch state.dialogKind {
+        case .trust:
+            guard let menu = state.menu else { break }
+            switch policy.trust {
+            case .accept:
+                guard let index = menu.options.firstIndex(where: { $0.label.lowercased().hasPrefix("yes") }) else { break }
+                logger.info("folder-trust dialog accepted by policy", metadata: ["option": "\(menu.options[index].label)"])
+                try await perform(profile.select(index, in: menu), in: pane)
+                return
+            case .decline:
+                if let index = menu.options.firstIndex(where: { $0.label.lowercased().hasPrefix("no") }) {
+                    logger.info("folder-trust dialog declined by policy", metadata: ["option": "\(menu.options[index].label)"])
+                    try await perform(profile.select(index, in: menu), in: pane)
+                }
+                throw AgentError(code: .untrusted, message: "Claude Code didn't start because this folder isn't trusted "
+                                 + "(remote.trust = \"decline\"; set it to \"accept\", or trust the folder by hand)", session: spec.name)
+            case .stop:
+                throw AgentError(code: .untrusted, message: "Claude Code is waiting for a person to trust this folder "
+                                 + "(remote.trust = \"stop\"): answer it in `escalator attach`, or set remote.trust = \"accept\"",
+                                 session: spec.name)
+            }
+        case .switchModel:
+            if let menu = state.menu, let index = menu.options.firstIndex(where: { $0.label.lowercased().hasPrefix("yes") }) {
+                try await perform(profile.select(index, in: menu), in: pane)
+                return
+            }
+        case .help, .effort, .other, nil:
+            if dismissed < 2 {
+                dismissed += 1
+                logger.info("closing a dialog the driver did not open", metadata: ["dialog": "\(text.prefix(80))"])
+                try await perform(profile.cancelSteps, in: pane)
+                return
+            }
         }
-        let isTrust = text.lowercased().contains("trust") || menu.options.contains { $0.label.lowercased().contains("trust") }
-        guard isTrust, policy.trust == .accept,
-              let index = menu.options.firstIndex(where: { $0.label.lowercased().hasPrefix("yes") }) else {
-            throw AgentError(code: .dialogStopped, message: text.isEmpty ? "a dialog needs an answer" : text, session: spec.name)
-        }
-        logger.info("trust dialog accepted by policy", metadata: ["option": "\(menu.options[index].label)"])
-        try await perform(profile.select(index, in: menu), in: pane)
+        throw AgentError(code: .dialogStopped, message: text.isEmpty ? "a dialog needs an answer" : text, session: spec.name)
     }
 
     // MARK: Model and conversation
@@ -269,15 +423,13 @@ public struct AgentDriver: Sendable {
     /// rejects the direct form, the picker is opened and navigated from its parsed cursor to
     /// the option whose label starts with the alias. Remembered in a tmux option.
     func ensureModel(_ alias: String, pane: TmuxPane, permissions: inout [String]) async throws {
-        let current = try? await tmux.run(["show-options", "-v", "-t", pane.target, Self.modelOption]).stdoutText
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if current == alias { return }
+        if (try? await tmux.userOption(Self.modelOption, of: pane)) == alias { return }
         guard let command = profile.modelCommand(alias) else { return }
         let before = try await tmux.capture(pane)
-        try await perform(profile.submission(for: command).steps, in: pane)
-        var result = try await waitForModelResult(pane, since: before)
+        try await perform(profile.command(command).steps, in: pane)
+        var result = try await waitForModelResult(pane, since: before, permissions: &permissions)
         if case .rejected = result ?? .rejected(message: "no answer") {
-            result = try await switchWithPicker(alias, pane: pane)
+            result = try await switchWithPicker(alias, pane: pane, permissions: &permissions)
         }
         switch result {
         case .switched(let label) where label.lowercased().contains(alias.lowercased()) || alias == "default":
@@ -290,41 +442,45 @@ public struct AgentDriver: Sendable {
             throw AgentError(code: .modelSwitchFailed, message: "no confirmation of the switch to \(alias) on screen", session: spec.name)
         }
         try await waitUntilReady(pane, permissions: &permissions)
-        _ = try await tmux.checked(["set-option", "-t", pane.target, Self.modelOption, alias])
+        try await tmux.setUserOption(Self.modelOption, to: alias, of: pane)
     }
 
     /// Opens the picker and moves from its parsed cursor to the option for `alias`.
     func switchUsingPicker(_ alias: String, pane: TmuxPane) async throws -> ModelSwitchResult? {
-        try await switchWithPicker(alias, pane: pane)
+        var permissions: [String] = []
+        return try await switchWithPicker(alias, pane: pane, permissions: &permissions)
     }
 
-    private func switchWithPicker(_ alias: String, pane: TmuxPane) async throws -> ModelSwitchResult? {
+    private func switchWithPicker(_ alias: String, pane: TmuxPane, permissions: inout [String]) async throws -> ModelSwitchResult? {
         guard let open = profile.modelCommand(nil) else { return nil }
         let before = try await tmux.capture(pane)
-        try await perform(profile.submission(for: open).steps, in: pane)
-        let deadline = ContinuousClock.now + .seconds(15)
-        var capture = before
-        while ContinuousClock.now < deadline {
-            capture = try await tmux.waitForChange(in: pane, since: capture, timeout: .seconds(2)) ?? capture
-            let state = profile.parse(capture)
-            guard let picker = state.picker else { continue }
-            guard let index = picker.index(ofLabel: alias) ?? picker.options.firstIndex(where: { $0.label.lowercased().contains(alias.lowercased()) }) else {
-                try await perform(profile.cancelSteps, in: pane)
-                return .rejected(message: "the model picker has no option for \(alias): \(picker.options.map(\.label).joined(separator: ", "))")
-            }
-            let picked = try await tmux.capture(pane)
-            try await perform(profile.select(index, in: picker), in: pane)
-            return try await waitForModelResult(pane, since: picked)
+        try await perform(profile.command(open).steps, in: pane)
+        let opened = try await tmux.waitForScreen(in: pane, timeout: .seconds(15)) { [profile] capture in
+            profile.parse(capture).picker != nil
         }
-        return nil
+        guard let opened, let picker = profile.parse(opened).picker else { return nil }
+        guard let index = picker.index(ofLabel: alias)
+                ?? picker.options.firstIndex(where: { $0.label.lowercased().contains(alias.lowercased()) }) else {
+            try await perform(profile.cancelSteps, in: pane)
+            return .rejected(message: "the model picker has no option for \(alias): \(picker.options.map(\.label).joined(separator: ", "))")
+        }
+        try await perform(profile.select(index, in: picker), in: pane)
+        _ = before
+        return try await waitForModelResult(pane, since: opened, permissions: &permissions)
     }
 
-    private func waitForModelResult(_ pane: TmuxPane, since before: String) async throws -> ModelSwitchResult? {
+    private func waitForModelResult(_ pane: TmuxPane, since before: String, permissions: inout [String]) async throws -> ModelSwitchResult? {
         let deadline = ContinuousClock.now + .seconds(15)
         var capture = before
+        var dismissed = 0
         while ContinuousClock.now < deadline {
             guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
             capture = next
+            let state = profile.parse(capture)
+            if state.kind == .dialog, state.dialogKind == .switchModel {
+                try await answerDialog(state, pane: pane, dismissed: &dismissed)
+                continue
+            }
             if let result = profile.modelSwitchResult(newPart(of: capture, since: before)) { return result }
         }
         return profile.modelSwitchResult(newPart(of: capture, since: before))
@@ -333,8 +489,8 @@ public struct AgentDriver: Sendable {
     /// The lines of `capture` below what `before` already showed (so an old confirmation line
     /// is not mistaken for the new one).
     private func newPart(of capture: String, since before: String) -> String {
-        let old = before.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
+        let old = Set(before.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty })
         let lines = capture.split(separator: "\n", omittingEmptySubsequences: false)
         // Keep from the first line that was not on the old screen.
         guard let first = lines.firstIndex(where: { !old.contains($0.trimmingCharacters(in: .whitespaces)) }) else { return "" }
@@ -345,7 +501,7 @@ public struct AgentDriver: Sendable {
     func readCost(_ pane: TmuxPane, permissions: inout [String]) async throws -> Double? {
         guard let command = profile.costCommand else { return nil }
         let before = try await tmux.capture(pane)
-        try await perform(profile.submission(for: command).steps, in: pane)
+        try await perform(profile.command(command).steps, in: pane)
         let deadline = ContinuousClock.now + .seconds(15)
         var capture = before
         while ContinuousClock.now < deadline {
@@ -363,18 +519,20 @@ public struct AgentDriver: Sendable {
     /// `/clear`, then wait until the composer is back.
     func clear(_ pane: TmuxPane, permissions: inout [String]) async throws {
         let before = try await tmux.capture(pane)
-        try await perform(profile.submission(for: "/clear").steps, in: pane)
+        try await perform(profile.command("/clear").steps, in: pane)
         _ = try await tmux.waitForChange(in: pane, since: before, timeout: .seconds(5))
         try await waitUntilReady(pane, permissions: &permissions)
     }
 
     // MARK: Input
 
+    /// Performs input steps through the `Tmux` API: pastes are byte-exact bracketed pastes,
+    /// keys are named keys, never text.
     func perform(_ steps: [InputStep], in pane: TmuxPane) async throws {
         for step in steps {
             switch step {
             case .type(let text):
-                _ = try await tmux.checked(["send-keys", "-t", pane.target, "-l", "--", text])
+                try await tmux.type(text, into: pane)
             case .paste(let text):
                 try await tmux.paste(text, into: pane)
             case .key(let key):

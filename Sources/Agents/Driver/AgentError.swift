@@ -23,6 +23,17 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
         public static let modelSwitchFailed = Code("model switch failed")
         /// The screen was not recognised, so nothing was typed.
         public static let unknownScreen = Code("unrecognised screen")
+        /// The API answered 429: a rate limit, not a passing error (the tier is skipped for the run).
+        public static let rateLimited = Code("rate limited")
+        /// The agent could not reach its API, or the API kept failing (529, 5xx), past the
+        /// retries the policy watches.
+        public static let apiUnavailable = Code("API unavailable")
+        /// The agent did not start because its folder is not trusted (`remote.trust`).
+        public static let untrusted = Code("folder not trusted")
+        /// The question cannot be delivered as text (see `QuestionText`); nothing was sent.
+        public static let undeliverable = Code("question cannot be delivered")
+        /// The answer could not be read whole (its start scrolled out of the terminal's history).
+        public static let incompleteAnswer = Code("answer not read whole")
     }
 
     public var code: Code

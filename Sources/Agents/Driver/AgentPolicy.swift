@@ -15,8 +15,20 @@ public struct AgentPolicy: Sendable, Equatable {
     public enum Trust: String, Sendable, CaseIterable {
         /// Choose the option labelled "Yes, I trust this folder" (by label, never by position).
         case accept
-        /// Stop with `AgentError.dialogStopped`.
+        /// Choose "No, exit": the agent exits and the question fails with `AgentError.untrusted`.
+        case decline
+        /// Leave the dialog open for a person and fail with `AgentError.untrusted`.
         case stop
+    }
+
+    /// Which permission mode the agent is started in.
+    public enum PermissionMode: String, Sendable, CaseIterable {
+        /// The agent asks before each tool call and escalator answers by `permission`
+        /// (Claude Code: `--permission-mode default`, footer `⏸ manual mode on`).
+        case manual
+        /// The agent decides itself which tool calls to run (Claude Code's "auto mode");
+        /// `permission` then only applies to the prompts the agent still shows.
+        case auto
     }
 
     public var permission: Permission
@@ -29,15 +41,22 @@ public struct AgentPolicy: Sendable, Equatable {
     public var startTimeout: Duration
     /// Read the session cost (`/cost`) before and after each question and report the difference.
     public var readCost: Bool
+    public var permissionMode: PermissionMode
+    /// How many of the agent's own API retries to watch before giving up on the turn (the
+    /// agent would otherwise retry 10 times with growing back-off, minutes per tier).
+    public var apiRetriesToWatch: Int
 
     public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
-                answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false) {
+                answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false,
+                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 2) {
         self.permission = permission
         self.trust = trust
         self.clearBeforeQuestion = clearBeforeQuestion
         self.answerTimeout = answerTimeout
         self.startTimeout = startTimeout
         self.readCost = readCost
+        self.permissionMode = permissionMode
+        self.apiRetriesToWatch = apiRetriesToWatch
     }
 }
 
@@ -77,6 +96,12 @@ public struct AgentAnswer: Sendable, Equatable {
     public var permissions: [String]
     /// True when the agent crashed and the question was asked again in a restarted session.
     public var retried: Bool
+    /// Why the first delivery was lost, when `retried`.
+    public var retryReason: String? = nil
+    /// How the question was delivered (as it is, or inside the agent's pasted-text wrapper).
+    public var delivery: DeliveryForm = .plain
+    /// The permission mode the agent ran in.
+    public var permissionMode: AgentPolicy.PermissionMode = .manual
     public var elapsedMs: Double
     /// What the question cost, from the agent's own `/cost` report (when `readCost` is on).
     public var costDeltaUsd: Double? = nil

@@ -1,6 +1,6 @@
 /// A key a driver sends to a terminal agent.
 public enum AgentKey: String, Sendable, Codable, CaseIterable {
-    case enter, escape, up, down, left, right, tab, backspace, ctrlC
+    case enter, escape, up, down, left, right, tab, backspace, ctrlC, ctrlU
 
     /// The key name for `tmux send-keys` (without `-l`).
     public var tmuxName: String {
@@ -14,6 +14,7 @@ public enum AgentKey: String, Sendable, Codable, CaseIterable {
         case .tab: "Tab"
         case .backspace: "BSpace"
         case .ctrlC: "C-c"
+        case .ctrlU: "C-u"
         }
     }
 }
@@ -40,15 +41,20 @@ public struct Submission: Sendable, Equatable {
     public var steps: [InputStep]
     /// The end-of-answer marker line the agent was asked to print, for marker-based profiles.
     public var marker: String?
+    /// How the agent receives the text: as it is, or inside its own pasted-text wrapper.
+    public var form: DeliveryForm = .plain
     /// Which prompt echo in a whole-scrollback capture is this submission's (0-based, counted
     /// from the top); nil to find it by its text.
     public var echoIndex: Int? = nil
 
-    public init(prompt: String, text: String, steps: [InputStep], marker: String? = nil) {
+    public init(prompt: String, text: String, steps: [InputStep], marker: String? = nil, form: DeliveryForm = .plain,
+                echoIndex: Int? = nil) {
         self.prompt = prompt
         self.text = text
         self.steps = steps
         self.marker = marker
+        self.form = form
+        self.echoIndex = echoIndex
     }
 }
 
@@ -72,8 +78,13 @@ public protocol AgentProfile: Sendable {
     /// A short name (`claude-code`, `marker`).
     var name: String { get }
 
-    /// The steps that put `prompt` into the agent and submit it.
+    /// The steps that put `prompt` into the agent and submit it, as text the agent will not
+    /// act on (no command, shell line or file mention).
     func submission(for prompt: String) -> Submission
+
+    /// The steps that run one of the agent's own commands (`/clear`, `/model opus`); only the
+    /// driver sends these, never a question.
+    func command(_ line: String) -> Submission
 
     /// Reads one capture of the pane (as from `tmux capture-pane -p`, with or without `-J`
     /// and `-e`). `submission` is the last prompt sent, used to anchor the answer; pass nil
@@ -106,6 +117,20 @@ public protocol AgentProfile: Sendable {
     /// The command that shows the session's running cost (`/cost`), or nil if there is none.
     var costCommand: String? { get }
 
+    /// The command line that starts the agent in `permissionMode` (the user's command plus the
+    /// agent's own flag for it, unless the command already sets one).
+    func launchCommand(_ command: [String], permissionMode: AgentPolicy.PermissionMode) -> [String]
+
+    /// The text in the agent's input box, "" when it is empty, nil when no input box is visible.
+    func composerText(_ pane: String) -> String?
+
+    /// The keys that delete what the input box holds (repeated until it is empty).
+    var clearComposerSteps: [InputStep] { get }
+
+    /// The API retry the agent is waiting out, when its screen shows one
+    /// (`429 Rate limited · retrying in 2s · attempt 3/10`).
+    func retryStatus(_ pane: String) -> AgentRetryStatus?
+
     /// The session's total cost in dollars as the last cost report on screen shows it.
     func totalCost(_ pane: String) -> Double?
 }
@@ -124,6 +149,16 @@ extension AgentProfile {
     }
 
     public var cancelSteps: [InputStep] { [.key(.escape)] }
+
+    public func command(_ line: String) -> Submission { submission(for: line) }
+
+    public func launchCommand(_ command: [String], permissionMode: AgentPolicy.PermissionMode) -> [String] { command }
+
+    public func composerText(_ pane: String) -> String? { nil }
+
+    public var clearComposerSteps: [InputStep] { [.key(.ctrlU), .key(.backspace)] }
+
+    public func retryStatus(_ pane: String) -> AgentRetryStatus? { nil }
 
     public func modelCommand(_ alias: String?) -> String? { nil }
 
