@@ -42,6 +42,17 @@ public struct CLIEnvironment {
         variables["ESCALATOR_REMOTE_TMUX_SOCKET"] = socket
     }
 
+    /// Runs the remote tiers as the real Claude Code CLI against the API stand-in at `baseURL`,
+    /// with this environment's HOME as the CLI's (onboarding done, trust NOT accepted) and its
+    /// workspace as the agent's folder. Returns the fixture (its workspace, command, key).
+    @discardableResult
+    public mutating func useClaudeCode(baseURL: String) throws -> ClaudeCodeFixture {
+        let cli = try ClaudeCodeFixture(home: home.path, baseURL: baseURL)
+        useAgent(command: cli.commandLine)
+        variables["ESCALATOR_REMOTE_DIRECTORY"] = cli.workspace
+        return cli
+    }
+
     /// Stops exactly this environment's tmux server (if any), removes its socket file and the folder.
     public func remove() {
         if let socket = tmuxSocket, let tmux = TmuxFixture.tmuxExecutable {
