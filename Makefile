@@ -99,6 +99,7 @@ bench: setup
 	@echo "==> swift build -c release (about 3 minutes the first time)"
 	@set -o pipefail; swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 	@bash .ci/bench.sh .build/release
+	@bash .ci/bench-router.sh .build/release
 
 clean:
 	rm -rf .build
