@@ -39,12 +39,13 @@ struct RealClaudeCodeTests {
         let real = try RealClaudeCode(script: RealClaudeCode.script(reply: "Model answer."))
         defer { real.stop() }
         let driver = real.driver("escalator-switch", model: nil)
-        for (alias, id) in [("sonnet", "claude-sonnet-5-5"), ("opus", "claude-opus-5-5"), ("haiku", "claude-haiku-5-5"), ("sonnet", "claude-sonnet-5-5")] {
+        for (step, (alias, id)) in [("sonnet", "claude-sonnet-5-5"), ("opus", "claude-opus-5-5"), ("haiku", "claude-haiku-5-5"),
+                                    ("sonnet", "claude-sonnet-5-5")].enumerated() {
             let d = AgentDriver(tmux: driver.tmux, profile: driver.profile,
                                 spec: AgentSessionSpec(name: "escalator-switch", command: real.cli.command, model: alias,
                                                        workingDirectory: real.cli.workspace),
                                 policy: driver.policy)
-            let question = "Which model answers as \(alias) now?"
+            let question = "Step \(step): which model answers as \(alias) now?"
             let answer = try await d.ask(question)
             #expect(answer.text == "Model answer.")
             #expect(try real.messages(withText: question).map(\.model) == [id], "asked \(alias)")

@@ -257,7 +257,14 @@ public struct AgentDriver: Sendable {
                         try await perform([.key(.enter)], in: pane)
                     } else if !pending {
                         let whole = try await scrollback(pane)
-                        let read = profile.parse(whole, after: submission)
+                        var read = profile.parse(whole, after: submission)
+                        if read.promptEchoed == false {
+                            // The echo count moved (the CLI redrew its transcript, e.g. after /clear
+                            // or /model): find our echo by its text instead of its position.
+                            var byText = submission
+                            byText.echoIndex = nil
+                            read = profile.parse(whole, after: byText)
+                        }
                         if read.promptEchoed != false && read.kind == .error {
                             throw Self.apiError(read, session: spec.name)
                         }
