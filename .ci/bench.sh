@@ -7,6 +7,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/escalator
 SERVER=$CACHE/bin/llama-server
 MODEL=$CACHE/models/gemma-3-270m-q4_k_m.gguf
+CLAUDE=$CACHE/bin/claude   # the real Claude Code CLI (.ci/bench-remote-real.sh)
+[ -x "$CLAUDE" ] || { echo "missing the Claude Code CLI at $CLAUDE (needed by .ci/bench-remote-real.sh): run \`make setup\`" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/escalator-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -46,8 +48,9 @@ printf '| %-44s | %10s | %10s | %14s |\n' "escalator library Assessor.assess" "$
 printf '| %-44s | %10s | %10s | %14s |\n' "escalator assess CLI (whole process, 20 runs)" "$cli_med" "$cli_p90" "$(echo "scale=3; $cli_med/$curl_med" | bc)"
 echo "library vs in-process bare POST: $(echo "scale=3; $lib_med/$bare_med" | bc)x (target ≤ 1.05); generated tokens per assessment: $tokens (target 1); warm decision median ${lib_med} ms (target ≤ 50)"
 
-# The evaluation harness (issue 5) and remote escalation (issue 3) have their own scripts.
-for part in bench-eval.sh bench-remote.sh bench-batch.sh; do
+# The evaluation harness (issue 5) and remote escalation (issue 3; on claude-sim and on the real
+# Claude Code CLI) have their own scripts.
+for part in bench-eval.sh bench-remote.sh bench-remote-real.sh bench-batch.sh; do
   if [ -x "$ROOT/.ci/$part" ]; then
     bash "$ROOT/.ci/$part" "$BIN"
   fi
