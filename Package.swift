@@ -70,7 +70,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "LlamaClientTests", dependencies: ["LlamaClient", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Remote", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Remote", "TestSupport", .product(name: "Logging", package: "swift-log")],
+                    exclude: ["Captures"],  // read from the source tree by RealCaptureCases
+                    swiftSettings: swiftSettings),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),

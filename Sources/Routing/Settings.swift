@@ -64,7 +64,7 @@ public struct Settings: Sendable, Equatable {
         public var permission = "deny"
         public var trust = "accept"
         public var permissionMode = "manual"
-        public var apiRetriesWatched = 2
+        public var apiRetriesWatched = 3
         public var clear = "true"
         public var readCost = "false"
         public var answerTimeoutS = 600

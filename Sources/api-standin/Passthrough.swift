@@ -12,10 +12,13 @@ import LlamaClient
 /// `max_tokens` is capped at ``maxTokens``.
 struct Passthrough: Sendable {
     let baseURL: String
-    static let maxTokens = 512
+    /// The most tokens asked of the upstream per answer.
+    let maxTokens: Int
+    static let defaultMaxTokens = 512
 
-    init(baseURL: String) {
+    init(baseURL: String, maxTokens: Int = Passthrough.defaultMaxTokens) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.maxTokens = maxTokens
     }
 
     var messagesURL: String { baseURL + "/v1/messages" }
@@ -25,13 +28,13 @@ struct Passthrough: Sendable {
                                   "<command-args>"]
 
     /// The reduced request body sent upstream.
-    static func reducedBody(_ request: MessagesRequest) -> [UInt8] {
+    func reducedBody(_ request: MessagesRequest) -> [UInt8] {
         var turns: [(role: String, texts: [String])] = []
         for message in request.messages where message.role == "user" || message.role == "assistant" {
             let texts = message.blocks.compactMap { block -> String? in
                 guard block.type == "text", let text = block.text else { return nil }
                 let start = text.drop { $0.isWhitespace }
-                if droppedPrefixes.contains(where: { start.hasPrefix($0) }) { return nil }
+                if Self.droppedPrefixes.contains(where: { start.hasPrefix($0) }) { return nil }
                 return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
             }
             guard !texts.isEmpty else { continue }

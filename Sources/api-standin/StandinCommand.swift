@@ -36,7 +36,8 @@ struct StandinCommand: AsyncParsableCommand {
         pauses before the first text. Usage defaults to one token per 4 UTF-8 bytes.
 
         --passthrough URL forwards requests that no rule matches to URL/v1/messages (e.g. a \
-        llama-server), reduced to the conversation's plain text with max_tokens at most 512, and \
+        llama-server), reduced to the conversation's plain text with max_tokens at most 512 \
+        (--passthrough-max-tokens), and \
         relays the answer unchanged.
 
         EXAMPLE
@@ -62,6 +63,14 @@ struct StandinCommand: AsyncParsableCommand {
                                valueName: "url"))
     var passthrough: String?
 
+    @Option(help: ArgumentHelp("Also log each Messages request as it arrives (same JSON lines, status 0 and finished_at_ms 0), so a test can act while a turn is in flight.",
+                               valueName: "file"))
+    var arrivals: String?
+
+    @Option(help: ArgumentHelp("With --passthrough: the most tokens asked of the upstream per answer (a small model is slow).",
+                               valueName: "n"))
+    var passthroughMaxTokens = Passthrough.defaultMaxTokens
+
     func validate() throws {
         do {
             _ = try LoopbackHost(host)
@@ -72,13 +81,15 @@ struct StandinCommand: AsyncParsableCommand {
         if let passthrough, !(passthrough.hasPrefix("http://") || passthrough.hasPrefix("https://")) {
             throw ValidationError("--passthrough must be an http:// or https:// URL, not \(passthrough.debugDescription)")
         }
+        guard passthroughMaxTokens > 0 else { throw ValidationError("--passthrough-max-tokens must be at least 1") }
     }
 
     func run() async throws {
         let address = try LoopbackHost(host).address
         let state = try ScriptState(file: ScriptFile(path: script), passthrough: passthrough != nil)
         let requestLog = try RequestLog(path: log)
-        let responder = StandinResponder(state: state, log: requestLog, passthrough: passthrough.map(Passthrough.init),
+        let arrivalLog = try arrivals.map { path throws(LogFileError) in try RequestLog(path: path) }
+        let responder = StandinResponder(state: state, log: requestLog, arrivals: arrivalLog, passthrough: passthrough.map { Passthrough(baseURL: $0, maxTokens: passthroughMaxTokens) },
                                          counter: .init())
         var logger = Logger(label: "api-standin")
         logger.logLevel = .warning

@@ -13,6 +13,8 @@ struct StandinResponder: HTTPResponder {
 
     let state: ScriptState
     let log: RequestLog
+    /// `--arrivals`: Messages requests logged as they arrive, before they are answered.
+    let arrivals: RequestLog?
     let passthrough: Passthrough?
     let counter: RequestCounter
 
@@ -45,6 +47,7 @@ struct StandinResponder: HTTPResponder {
                 return failed(entry, APIErrorReply(status: 400, type: "invalid_request_error", message: "\(error)"))
             }
             entry.describe(decoded)
+            arrivals?.append(entry)
             if request.uri.path.hasSuffix("/count_tokens") {
                 entry.rule = .countTokens
                 let tokens = Usage.estimate(bytes: decoded.messageTextBytes)
@@ -116,7 +119,7 @@ struct StandinResponder: HTTPResponder {
         entry.rule = .passthrough
         let upstream: UpstreamTransfer.Response
         do {
-            upstream = try await UpstreamTransfer.post(url: passthrough.messagesURL, body: Passthrough.reducedBody(request),
+            upstream = try await UpstreamTransfer.post(url: passthrough.messagesURL, body: passthrough.reducedBody(request),
                                                        label: "\(number)")
         } catch {
             return failed(entry, APIErrorReply(status: 502, type: "api_error", message: "\(error)"))

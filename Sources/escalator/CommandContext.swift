@@ -18,7 +18,7 @@ struct CommandContext {
 
     func assessor(_ endpoint: LocalEndpoint) throws -> Assessor {
         Assessor(client: endpoint.client, template: try template(),
-                 strategy: try AssessmentStrategies.named(settings.assessment.strategy),
+                 strategy: try AssessmentStrategies.named(settings.assessment.strategy, settings: settings),
                  calibration: settings.calibration, logger: logger)
     }
 

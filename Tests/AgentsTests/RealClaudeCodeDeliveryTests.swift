@@ -38,7 +38,8 @@ struct RealClaudeCodeDeliveryTests {
             || ["exit", "quit", ":q", ":q!", ":wq", ":wq!"].contains(word)
     }
 
-    @Test func theCorpusArrivesAsTextAndNothingRuns() async throws {
+    /// About 1–2 s per question on the real CLI: the 300+ questions take several minutes.
+    @Test(.timeLimit(.minutes(20))) func theCorpusArrivesAsTextAndNothingRuns() async throws {
         let real = try RealClaudeCode(script: RealClaudeCode.script(reply: "Received."))
         defer { real.stop() }
         let canaries = AgentInputCorpus.canaryDirectory(real.home.path)
@@ -74,7 +75,7 @@ struct RealClaudeCodeDeliveryTests {
         #expect(try real.messages().suffix(5).allSatisfy { $0.model == "claude-sonnet-5-5" })
     }
 
-    @Test func undeliverableQuestionsAreRefusedWithNothingSent() async throws {
+    @Test(.timeLimit(.minutes(3))) func undeliverableQuestionsAreRefusedWithNothingSent() async throws {
         let real = try RealClaudeCode(script: RealClaudeCode.script(reply: "Received."))
         defer { real.stop() }
         let driver = real.driver("escalator-refuse", model: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Remote
 import TestSupport
 @testable import Agents
@@ -34,7 +35,14 @@ final class RealClaudeCode: @unchecked Sendable {
         AgentDriver(tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50)),
                     spec: AgentSessionSpec(name: name, command: cli.command, model: model, width: width, height: 40,
                                            workingDirectory: cli.workspace),
-                    policy: policy)
+                    policy: policy, logger: Self.logger)
+    }
+
+    /// The drivers' logger: `ESCALATOR_TEST_LOG_LEVEL=debug` shows each step of a turn.
+    static var logger: Logger {
+        var logger = Logger(label: "escalator.agent")
+        logger.logLevel = ProcessInfo.processInfo.environment["ESCALATOR_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
     }
 
     /// The Messages requests (not count_tokens) whose last user text is `text`.
@@ -47,10 +55,10 @@ final class RealClaudeCode: @unchecked Sendable {
         try standin.requests().filter { $0.path.hasPrefix("/v1/messages") && !$0.path.contains("count_tokens") }
     }
 
-    /// Waits until a Messages request carrying `text` arrived.
+    /// Waits until a Messages request carrying `text` arrived at the stand-in (answered or not).
     func waitForQuestion(_ text: String, timeout: Double = 30) async throws {
         try await waitUntil("the question to reach the API stand-in", timeout: timeout) {
-            ((try? self.messages(withText: text).count) ?? 0) > 0
+            ((try? self.standin.arrivals().filter { $0.lastUserText == text }.count) ?? 0) > 0
         }
     }
 

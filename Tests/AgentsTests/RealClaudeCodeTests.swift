@@ -6,7 +6,7 @@ import Testing
 
 /// The driver on the real Claude Code CLI 2.1.332 in tmux, against the API stand-in. Every test
 /// starts from a new HOME: the folder-trust dialog is met as a new user meets it.
-@Suite(.serialized, .enabled(if: RealPart.shouldRun(RealClaudeCode.available)))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: RealPart.shouldRun(RealClaudeCode.available)))
 struct RealClaudeCodeTests {
     @Test func firstRunAcceptsTrustAndAnswersOnTheTiersModel() async throws {
         let reply = "Paris is the capital of France."

@@ -5,7 +5,7 @@ import Testing
 /// `escalator` end to end on the real Claude Code CLI 2.1.332 in local tmux, against the API
 /// stand-in: first run (trust dialog), the tier's model at the API, safe delivery, refused input,
 /// a rate limit falling back to the next tier, and `doctor`.
-@Suite(.serialized, .enabled(if: RealPart.shouldRun(ClaudeCodeFixture.executable != nil && TmuxFixture.tmuxExecutable != nil)))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: RealPart.shouldRun(ClaudeCodeFixture.executable != nil && TmuxFixture.tmuxExecutable != nil)))
 struct RealAgentCLITests {
     final class Setup: @unchecked Sendable {
         var env: CLIEnvironment

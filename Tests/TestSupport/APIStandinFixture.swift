@@ -36,7 +36,8 @@ public final class APIStandin: @unchecked Sendable {
         self.directory = directory
         let readyPath = directory.file("ready.json")
         var arguments = ["--host", "127.0.0.1", "--port", "0", "--script", directory.file("script.json"),
-                         "--log", directory.file("requests.jsonl"), "--ready-file", readyPath]
+                         "--log", directory.file("requests.jsonl"), "--arrivals", directory.file("arrivals.jsonl"),
+                         "--ready-file", readyPath]
         if let passthrough { arguments += ["--passthrough", passthrough] }
         if let script { try Self.writeAtomically(script, to: directory.file("script.json")) }
         // SpawnedProcess sends stdout and stderr to /dev/null; `exec` keeps the pid while
@@ -75,6 +76,15 @@ public final class APIStandin: @unchecked Sendable {
 
     /// The requests logged so far (complete lines only), oldest first.
     public func requests() throws -> [LoggedRequest] {
+        try Self.readLog(logPath)
+    }
+
+    /// The Messages requests that have arrived so far, answered or not (status 0, finishedAtMs 0).
+    public func arrivals() throws -> [LoggedRequest] {
+        try Self.readLog(directory.file("arrivals.jsonl"))
+    }
+
+    private static func readLog(_ logPath: String) throws -> [LoggedRequest] {
         guard let data = FileManager.default.contents(atPath: logPath) else { return [] }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
         if data.last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }

@@ -119,18 +119,28 @@ extension ClaudeCodeProfile {
     /// visible, it does not match. Without `sent`, the last echo is used.
     static func findEcho(_ lines: ArraySlice<String>, sent: String?, index: Int? = nil) -> (index: Int?, matched: Bool) {
         let echoes = echoRows(lines)
-        if let index {
-            return index >= 0 && index < echoes.count ? (echoes[index], true) : (nil, false)
+        let wanted = sent.map { sent in
+            PaneText.collapsed(sent.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+                .first(where: { !PaneText.trimmed(String($0)).isEmpty }).map(String.init) ?? sent)
         }
-        guard let sent else { return (echoes.last, true) }
-        guard !echoes.isEmpty else { return (nil, startsMidAnswer(lines)) }
-        let wanted = PaneText.collapsed(sent.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
-            .first(where: { !PaneText.trimmed(String($0)).isEmpty }).map(String.init) ?? sent)
-        let match = echoes.last { index in
-            let shown = PaneText.collapsed(Markers.echoText(lines[index]) ?? "")
+        func shows(_ row: Int) -> Bool {
+            guard let wanted else { return true }
+            let shown = PaneText.collapsed(Markers.echoText(lines[row]) ?? "")
             if shown.hasPrefix("[Pasted text") { return true }
             return !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted))
         }
+        if let index {
+            guard index >= 0 && index < echoes.count else { return (nil, false) }
+            if shows(echoes[index]) { return (echoes[index], true) }
+            // The CLI redrew its transcript after the echoes were counted (the classic renderer
+            // does after /clear): the echo at that position is another prompt's. Ours is the
+            // last one showing its text at or after it, else none yet.
+            let match = echoes[index...].last(where: shows)
+            return (match, match != nil)
+        }
+        guard sent != nil else { return (echoes.last, true) }
+        guard !echoes.isEmpty else { return (nil, startsMidAnswer(lines)) }
+        let match = echoes.last(where: shows)
         return (match, match != nil)
     }
 

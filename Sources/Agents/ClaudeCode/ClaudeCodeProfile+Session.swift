@@ -16,6 +16,11 @@ extension ClaudeCodeProfile {
         }
     }
 
+    /// Claude Code 2.1.332 draws with a fullscreen renderer on the alternate screen by default,
+    /// which leaves nothing in tmux's history: a long answer could only be read as its visible
+    /// tail. The classic renderer keeps the whole transcript in the scrollback.
+    public var launchEnvironment: [String: String] { ["CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN": "1"] }
+
     /// The input box's text (rows between the composer's rules, `❯ ` and the 2-column indent
     /// removed, joined with line feeds); "" when empty; nil when no composer is on screen.
     public func composerText(_ pane: String) -> String? {

@@ -59,7 +59,8 @@ public struct AgentDriver: Sendable {
         }
         logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(launchCommand)"])
         let pane = try await tmux.newSession(spec.name, command: launchCommand, width: spec.width, height: spec.height,
-                                             workingDirectory: spec.workingDirectory, environment: spec.environment,
+                                             workingDirectory: spec.workingDirectory,
+                                             environment: profile.launchEnvironment.merging(spec.environment) { $1 },
                                              historyLimit: Self.historyLines)
         try? await tmux.setUserOption(Self.modelOption, to: "", of: pane)
         return pane
@@ -240,7 +241,11 @@ public struct AgentDriver: Sendable {
                 capture = try await untilClosed(.dialog, pane: pane, since: capture)
                 continue
             case .busy:
-                if submission != nil, let retry = profile.retryStatus(capture), (retry.attempt ?? 0) >= policy.apiRetriesToWatch {
+                // Claude Code 2.1.332 shows a bare "API error" on its first two retry rows and the
+                // status (429, 529, …) from the third: wait for a row that names the cause, but
+                // give up two attempts later if none does.
+                if submission != nil, let retry = profile.retryStatus(capture),
+                   (retry.attempt ?? 0) >= policy.apiRetriesToWatch + (retry.cause == .other ? 2 : 0) {
                     throw AgentError(code: retry.cause == .rateLimited ? .rateLimited : .apiUnavailable,
                                      message: "\(retry.text) (stopped waiting after attempt \(retry.attempt ?? 0)"
                                         + (retry.maxAttempts.map { " of \($0)" } ?? "") + ")", session: spec.name)
@@ -288,6 +293,9 @@ public struct AgentDriver: Sendable {
             }
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else {
+                logger.debug("no end of turn; the screen at the deadline", metadata: [
+                    "session": "\(spec.name)", "echoed": "\(anchored?.promptEchoed.map(String.init(describing:)) ?? "not read")",
+                    "screen": "\(PaneText.lines(capture).suffix(20).joined(separator: "\n"))"])
                 throw AgentError(code: .timeout, message: "no end of turn within \(timeout); last state \(state.kind)"
                                  + (state.detail.map { " (\($0))" } ?? ""), session: spec.name)
             }

@@ -48,7 +48,7 @@ public struct AgentPolicy: Sendable, Equatable {
 
     public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
                 answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false,
-                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 2) {
+                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 3) {
         self.permission = permission
         self.trust = trust
         self.clearBeforeQuestion = clearBeforeQuestion

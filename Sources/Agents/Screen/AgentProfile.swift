@@ -121,6 +121,10 @@ public protocol AgentProfile: Sendable {
     /// agent's own flag for it, unless the command already sets one).
     func launchCommand(_ command: [String], permissionMode: AgentPolicy.PermissionMode) -> [String]
 
+    /// Variables the agent is started with (in its tmux session's environment), so that it draws
+    /// the screens the parser reads; the session spec's own variables win.
+    var launchEnvironment: [String: String] { get }
+
     /// The text in the agent's input box, "" when it is empty, nil when no input box is visible.
     func composerText(_ pane: String) -> String?
 
@@ -153,6 +157,7 @@ extension AgentProfile {
     public func command(_ line: String) -> Submission { submission(for: line) }
 
     public func launchCommand(_ command: [String], permissionMode: AgentPolicy.PermissionMode) -> [String] { command }
+    public var launchEnvironment: [String: String] { [:] }
 
     public func composerText(_ pane: String) -> String? { nil }
 
