@@ -1,28 +1,32 @@
 import ArgumentParser
 import Foundation
 
-/// `claude-sim`: a stand-in for Claude Code's terminal UI, for tests that cannot reach the
-/// real one. It draws the same screens, reads keys in raw mode, answers deterministically,
+/// `claude-sim`: a stand-in for Claude Code 2.1.332's terminal UI, for tests that cannot reach
+/// the real one (plan usage limits, batch and fallback runs, SSH, the hostile-input record,
+/// benchmarks). It draws the screens the real CLI draws (checked against the real captures by
+/// `ClaudeSimMatchesRealCapturesTests`), reads keys in raw mode, answers deterministically,
 /// records every prompt byte for byte, and never executes anything it receives.
 @main
 struct ClaudeSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claude-sim",
-        abstract: "Simulate Claude Code's terminal UI (deterministic answers, no network).",
+        abstract: "Simulate Claude Code 2.1.332's terminal UI (deterministic answers, no network).",
         discussion: """
         Run it in a terminal (for example a tmux pane). Type a question and press Enter, or \
         paste it (bracketed paste is enabled). `/model`, `/model <alias>`, `/clear`, `/cost` \
-        and `/exit` work like in Claude Code.
+        and `/exit` work like in Claude Code. It draws with the fullscreen renderer on the \
+        alternate screen, or, with CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN=1 in the environment \
+        (as escalator starts the real CLI), with the classic one.
 
         `claude-sim --print-answer --model sonnet "question"` prints the answer the simulator \
         would give, as a reader extracts it (wraps undone, no code fences).
         """)
 
-    @Option(help: "Starting model alias: default, opus, sonnet or haiku.")
+    @Option(help: "Starting model alias: \(SimModel.aliases).")
     var model = "default"
 
-    @Option(help: "Which Claude Code build to imitate: 2.0, 2.1 or 2.1.220.")
-    var look: Look = .v2_1
+    @Option(help: "Permission mode, as the real CLI's flag: default (a prompt before each tool call) or auto.")
+    var permissionMode: PermissionMode = .auto
 
     @Option(help: "Glyph set: linux (● bullet) or macos (⏺ bullet).")
     var platform: Platform = .linux
@@ -30,7 +34,7 @@ struct ClaudeSim: ParsableCommand {
     @Flag(help: "Show the folder-trust dialog at start.")
     var trust = false
 
-    @Option(help: "Ask for a Bash permission every N questions (0: never).")
+    @Option(help: "Call a Bash tool every N questions (0: never); in manual mode it asks first.")
     var permissionEvery = 0
 
     @Option(help: "Answer N questions, then show the usage-limit row for every later one.")
@@ -39,11 +43,21 @@ struct ClaudeSim: ParsableCommand {
     @Flag(help: "With --limit-after: open the 'Session limit reached' menu when the limit is hit.")
     var limitMenu = false
 
-    @Flag(help: "Ask 'Switch model?' before /model <alias> changes the model after an answer (2.1.245).")
+    @Flag(help: ArgumentHelp("Kept for old command lines: 2.1.332 always asks 'Switch model?' when the conversation has history.",
+                             visibility: .hidden))
     var confirmSwitch = false
 
     @Option(help: "Show an API error instead of the answer to question N.")
     var apiErrorAt: Int?
+
+    @Option(help: "Which API error (with --api-error-at): 401 (invalid key), 429 (rate limited) or 529 (overloaded).")
+    var apiError: APIErrorKind = .unauthorized
+
+    @Option(help: "With --api-error-at: show this many retry rows (attempt 1…N of 10) before the error.")
+    var apiRetries = 0
+
+    @Option(help: "How long each retry row stays, in milliseconds.")
+    var retryMs = 1000
 
     @Option(help: "Answer N questions, then exit with status 3 when the next one arrives.")
     var crashAfter: Int?
@@ -57,13 +71,16 @@ struct ClaudeSim: ParsableCommand {
     @Option(help: "Use this spinner verb instead of a hashed one.")
     var spinnerVerb: String?
 
+    @Option(help: "Answer with this markdown instead of a generated answer; repeat it for the 2nd, 3rd… question (the last repeats).")
+    var reply: [String] = []
+
     @Option(help: "Append each prompt (base64 of its exact bytes) and decision as JSON lines to FILE.")
     var record: String?
 
     @Option(help: "The folder shown in the banner and the trust dialog.")
     var cwd: String?
 
-    @Flag(help: "Draw on the alternate screen, like the `tui: fullscreen` setting.")
+    @Flag(help: "Draw with the fullscreen renderer on the alternate screen even when CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN is set.")
     var fullscreen = false
 
     @Flag(help: "Print the expected answer to QUESTION and exit.")
@@ -77,41 +94,55 @@ struct ClaudeSim: ParsableCommand {
 
     func validate() throws {
         guard SimModel.named(model) != nil else {
-            throw ValidationError("unknown model '\(model)'; use default, opus, sonnet or haiku")
+            throw ValidationError("unknown model '\(model)'; use \(SimModel.aliases)")
         }
         if printAnswer && question == nil {
             throw ValidationError("--print-answer needs a QUESTION argument")
         }
     }
 
+    /// Whether the environment asks for the classic renderer, as it does of the real CLI.
+    static var classicRequested: Bool {
+        let value = ProcessInfo.processInfo.environment["CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN"]?.lowercased()
+        return value == "1" || value == "true"
+    }
+
     func run() throws {
         if printAnswer, let question {
+            if let first = reply.first {
+                print(markdown ? first : Answers.plain(Answers.blocks(markdown: first)))
+                return
+            }
             let blocks = Answers.blocks(question: question, model: model)
             print(markdown ? Answers.markdown(blocks) : Answers.plain(blocks))
             return
         }
         var config = SimConfig()
-        config.look = look
         config.platform = platform
         config.model = model
+        config.permissionMode = permissionMode
         config.trust = trust
         config.permissionEvery = permissionEvery
         config.limitAfter = limitAfter
         config.limitMenu = limitMenu
-        config.confirmSwitch = confirmSwitch
         config.apiErrorAt = apiErrorAt
+        config.apiError = apiError
+        config.apiRetries = apiRetries
+        config.retryMilliseconds = retryMs
         config.crashAfter = crashAfter
         config.thinkMilliseconds = thinkMs
         config.timerAfterMilliseconds = timerAfterMs
         config.spinnerVerb = spinnerVerb
+        config.replies = reply
         config.cwd = cwd ?? FileManager.default.currentDirectoryPath
+        config.classic = Self.classicRequested && !fullscreen
         let status = runLoop(config)
         if status != 0 { throw ExitCode(status) }
     }
 
     /// Reads keys, advances the state machine and repaints until the session ends.
     private func runLoop(_ config: SimConfig) -> Int32 {
-        let terminal = Terminal(fullscreen: fullscreen)
+        let terminal = Terminal(fullscreen: !config.classic)
         terminal.enter()
         var session = Session(config: config, recorder: Recorder(path: record))
         var reader = KeyReader()

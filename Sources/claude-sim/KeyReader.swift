@@ -4,11 +4,11 @@ enum KeyEvent: Equatable {
     case text([UInt8])
     /// The exact bytes between `ESC[200~` and `ESC[201~`.
     case paste([UInt8])
-    case enter, escape, up, down, left, right, tab, backspace, ctrlC
+    case enter, escape, up, down, left, right, tab, backspace, ctrlC, ctrlU
 }
 
 /// Decodes terminal input: bracketed paste, CSI/SS3 arrow keys, a lone Esc (after a short
-/// quiet gap), Enter (CR or LF), backspace (DEL or BS), Ctrl-C and plain text.
+/// quiet gap), Enter (CR or LF), backspace (DEL or BS), Ctrl-C, Ctrl-U and plain text.
 struct KeyReader {
     private var pending: [UInt8] = []
     private var pasting = false
@@ -97,6 +97,7 @@ struct KeyReader {
             case 0x0d, 0x0a: flushText(); events.append(.enter)
             case 0x7f, 0x08: flushText(); events.append(.backspace)
             case 0x03: flushText(); events.append(.ctrlC)
+            case 0x15: flushText(); events.append(.ctrlU)
             case 0x09: flushText(); events.append(.tab)
             case 0x00..<0x20: break  // other control bytes are ignored
             default: text.append(byte)

@@ -1,20 +1,35 @@
-/// Draws a `Session` as the rows Claude Code would show for a window of `columns` × `rows`:
-/// transcript, then either the spinner + composer + footer, or a modal in their place.
+/// Draws a `Session` as the rows Claude Code 2.1.332 shows for a window of `columns` × `rows`:
+/// the transcript, then either the spinner, input box and footer, or a dialog in their place.
+///
+/// The fullscreen renderer (2.1.332's default) pins the bottom area to the last rows and shows
+/// the transcript's tail above it, a blank row at its top; the classic renderer
+/// (`CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN=1`) draws the transcript from the first row with the
+/// bottom area right under it. The folder-trust dialog is drawn from the top in both.
 struct Screen {
     let session: Session
     let columns: Int
     let rows: Int
     var now: ContinuousClock.Instant = .now
 
-    private var look: Look { session.config.look }
+    private var classic: Bool { session.config.classic }
     private var bullet: String { session.config.platform.bullet }
 
     func frame() -> [String] {
+        if case .trust(let cursor) = session.mode { return trustRows(cursor: cursor).prefix(rows).map(clip) }
         let bottom = bottomRows()
         let room = max(0, rows - bottom.count)
-        let body = transcriptRows(last: room)
-        let visible = body.count > room ? Array(body.suffix(room)) : body
-        return (visible + bottom).suffix(rows).map { clip(Self.printable($0)) }
+        let chunks = transcriptChunks(last: room)
+        var body = Array(chunks.joined().suffix(room))
+        if !classic, let cut = chunks.reversed().reduce(into: (rows: 0, last: nil as Int?), { state, chunk in
+            // The entry the viewport's first row falls in: when only its last row is left in
+            // view, the fullscreen renderer leaves that row blank.
+            if state.rows < room && state.rows + chunk.count > room { state.last = room - state.rows == 1 ? 0 : nil }
+            state.rows += chunk.count
+        }).last {
+            body[cut] = ""
+        }
+        let pad = classic ? [] : Array(repeating: "", count: room - body.count)
+        return (body + pad + bottom).suffix(rows).map { clip(Self.printable($0)) }
     }
 
     /// `row` with every control character that a terminal would act on shown as a picture
@@ -53,13 +68,23 @@ struct Screen {
         row.count > columns ? String(row.prefix(columns)) : row
     }
 
+    /// Echoes longer than this many characters are shown collapsed, keeping `echoKept` at each end.
+    static let echoLimit = 10_000
+    static let echoKept = 2_500
+
     private var rule: String { String(repeating: "─", count: columns) }
+    private var topRule: String { String(repeating: "▔", count: columns) }
 
     // MARK: Transcript
 
     /// The transcript's rows; with `last`, only enough of its end to fill that many rows (a
     /// long session or a 100 KB prompt is not re-wrapped on every frame).
     func transcriptRows(last limit: Int? = nil) -> [String] {
+        Array(transcriptChunks(last: limit).joined())
+    }
+
+    /// The transcript's rows by entry, in order.
+    func transcriptChunks(last limit: Int? = nil) -> [[String]] {
         var chunks: [[String]] = []
         var count = 0
         for entry in session.transcript.reversed() {
@@ -68,38 +93,51 @@ struct Screen {
             chunks.append(rows)
             count += rows.count
         }
-        return Array(chunks.reversed().joined())
+        return chunks.reversed()
     }
 
     private func entryRows(_ entry: Entry, last limit: Int?) -> [String] {
         var out: [String] = []
         switch entry {
         case .banner(let model):
-            out += [" ▐▛███▜▌   Claude Code v\(look.version)",
-                    "▝▜█████▛▘  \(model) · Claude Max",
-                    "  ▘▘ ▝▝    \(session.config.cwd)"]
+            out += (classic ? [] : [""]) + Chrome.banner(model: model, cwd: session.config.cwd) + [""]
         case .echo(let text):
             out.append("")
-            out += gutter(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"),
-                          first: "❯ ", width: columns - 2, last: limit)
+            let text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            if text.count > Self.echoLimit {
+                // A long prompt's echo: its first and last 2,500 characters around a rule that
+                // counts the lines left out.
+                let head = String(text.prefix(Self.echoKept)), tail = String(text.suffix(Self.echoKept))
+                let hidden = text.dropFirst(Self.echoKept).dropLast(Self.echoKept).filter { $0 == "\n" }.count
+                let label = "  ──── (\(hidden) lines hidden) "
+                out += gutter(head, first: "❯ ", width: columns)
+                out.append(label + String(repeating: "─", count: max(0, columns - 1 - label.count)))
+                out += gutter(tail, first: "  ", width: columns, last: limit)
+            } else {
+                out += gutter(text, first: "❯ ", width: columns, last: limit)
+            }
         case .assistant(let blocks):
             out.append("")
-            for (i, row) in Answers.rows(blocks, width: columns - 4).enumerated() {
+            for (i, row) in Answers.rows(blocks, width: columns - 2).enumerated() {
                 out.append(row.isEmpty ? "" : (i == 0 ? bullet + " " : "  ") + row)
             }
-        case .tool(let call):
+        case .tool(let command, let state):
             out.append("")
-            out.append("\(bullet) \(call)")
+            switch state {
+            case .running: out += ["\(bullet) Running \(command)"] + gutter("$ " + command, first: "  ⎿  ", width: columns - 2)
+            case .ran: out.append("  Ran 1 shell command")
+            case .denied: out += ["  Did not run 1 call"] + gutter("$ " + command, first: "  ⎿ \u{00A0}", width: columns - 2)
+            }
         case .result(let lines):
             for (i, line) in lines.enumerated() {
-                out += gutter(line, first: i == 0 ? "  ⎿  " : "     ", width: columns - 2)
+                out += gutter(line, first: i == 0 ? "  ⎿ \u{00A0}" : "     ", width: columns - 2)
             }
         case .completion(let text):
             out.append("")
             out.append("✻ \(text)")
         case .errorText(let text):
             out.append("")
-            out += gutter(text, first: bullet + " ", width: columns - 2)
+            out += gutter(text, first: bullet + " ", width: columns - 8)
         }
         return out
     }
@@ -109,55 +147,65 @@ struct Screen {
     func bottomRows() -> [String] {
         switch session.mode {
         case .trust(let cursor): return trustRows(cursor: cursor)
-        case .picker(let cursor): return pickerRows(cursor: cursor)
-        case .permission(let turn, let cursor):
-            let spinner = look == .v2_1_220 ? ["", spinnerRow(turn)] : []
-            return spinner + permissionRows(turn: turn, cursor: cursor)
-        case .busy(let turn): return ["", spinnerRow(turn)] + composerRows(busy: true)
+        case .picker(let cursor): return ["", topRule] + pickerRows(cursor: cursor)
+        case .permission(let turn, let cursor): return ["", rule] + permissionRows(turn: turn, cursor: cursor)
+        case .busy(let turn): return [""] + spinnerRows(turn) + composerRows(busy: true)
         case .limitMenu(_, let cursor):
             return ["", rule, " Session limit reached", " What do you want to do?", ""]
-                + optionRows(Session.limitMenuOptions, cursor: cursor, indent: " ") + ["", " Enter to confirm · Esc to cancel"]
-        case .switchConfirm(let target, let cursor):
-            return ["", rule, " Switch model?", ""] + optionRows(session.switchOptions(target), cursor: cursor, indent: " ")
+                + optionRows(Chrome.limitMenuOptions, cursor: cursor, indent: " ") + ["", " Enter to confirm · Esc to cancel"]
+        case .switchConfirm(let target, let cursor, _): return ["", topRule] + switchRows(target, cursor: cursor)
         case .composer: return composerRows(busy: false)
         }
     }
 
-    private func spinnerRow(_ turn: Turn) -> String {
+    /// The spinner row (`✻ Wibbling…`, later `✻ Wibbling… (31s · ↓ 155 tokens)`), or the API
+    /// retry row (`✻ 429 Rate limited · retrying in 2s · attempt 3/10`) with its detail row.
+    private func spinnerRows(_ turn: Turn) -> [String] {
+        if let retry = session.retry(turn, now: now) {
+            let kind = session.config.apiError
+            return ["✻ " + kind.retryRow(attempt: retry.attempt, seconds: retry.seconds)]
+                + (kind.retryDetail.map { ["  ⎿ \u{00A0}" + $0] } ?? [])
+        }
         let elapsed = now - turn.started
         let frames = session.config.platform.spinnerFrames
         let tick = Int(elapsed.components.seconds * 8) + Int(elapsed.components.attoseconds / 125_000_000_000_000_000)
-        let glyph = frames[tick % frames.count]
-        let showTimer = elapsed >= .milliseconds(session.config.timerAfterMilliseconds)
-        let seconds = Int(elapsed.components.seconds)
-        let tokens = "↓ \(String(format: "%.1f", Double(seconds) * 0.07))k tokens"
-        var row = "\(glyph) \(turn.verb)…"
-        switch look {
-        case .v2_0:
-            row += showTimer ? " (\(Session.duration(seconds)) · \(tokens) · esc to interrupt)" : " (esc to interrupt)"
-        case .v2_1, .v2_1_220:
-            if showTimer { row += " (\(Session.duration(seconds)) · \(tokens) · thinking)" }
+        var row = "\(frames[tick % frames.count]) \(turn.verb)…"
+        if elapsed >= .milliseconds(session.config.timerAfterMilliseconds) {
+            let seconds = Int(elapsed.components.seconds)
+            row += " (\(Session.duration(seconds)) · ↓ \(seconds * 5) tokens)"
         }
-        return row
+        return [row]
     }
 
+    /// The input box between two rules and the footer; in the fullscreen renderer the effort
+    /// indicator sits on its own row above, in the classic one at the footer's right.
     private func composerRows(busy: Bool) -> [String] {
+        let prompt = "❯" + Chrome.composerSpace
         var input: [String]
         if session.buffer.isEmpty {
-            input = [look == .v2_0 ? "❯" : "❯" + look.composerSpace + look.placeholder]
+            input = [prompt + (session.composerHint ?? "")]
         } else if session.bufferIsLargePaste {
-            input = ["❯" + look.composerSpace + "[Pasted text #\(session.pasteCount) +\(Self.lineCount(session.buffer)) lines]"]
+            input = [prompt + "[Pasted text #\(session.pasteCount) +\(Self.lineBreaks(session.buffer)) lines]"]
         } else {
             let text = String(decoding: session.buffer, as: UTF8.self)
             let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            input = gutter(normalized, first: "❯" + look.composerSpace, width: columns - 2)
+            input = gutter(normalized, first: prompt, width: columns)
         }
-        return ["", rule] + input + [rule, look.footer(busy: busy, ctrlCPending: session.ctrlCPending)]
+        let footer = session.ctrlCPending ? Chrome.ctrlCFooter
+            : session.bufferIsLargePaste ? Chrome.pasteFooter
+            : Chrome.footer(mode: session.permissionMode, busy: busy)
+        let indicator = Chrome.effortIndicator
+        if classic {
+            let room = columns - 2 - indicator.count
+            return ["", rule] + input + [rule, footer.count < room ? pad(footer, room) + indicator : footer]
+        }
+        return [String(repeating: " ", count: max(0, columns - 2 - indicator.count)) + indicator, rule] + input + [rule, footer]
     }
 
-    /// Lines in `bytes`: one more than its line breaks (CRLF, a lone CR or LF each count once).
-    static func lineCount(_ bytes: [UInt8]) -> Int {
-        var count = 1
+    /// Line breaks in `bytes` (CRLF, a lone CR or LF each count once): the `+N lines` of a
+    /// pasted-text placeholder.
+    static func lineBreaks(_ bytes: [UInt8]) -> Int {
+        var count = 0
         for (i, byte) in bytes.enumerated() where byte == 0x0A || byte == 0x0D {
             if byte == 0x0A && i > 0 && bytes[i - 1] == 0x0D { continue }
             count += 1
@@ -171,48 +219,50 @@ struct Screen {
         }
     }
 
+    /// The 2.1.3xx folder-trust dialog: options without numbers, the cursor on "No, exit".
     private func trustRows(cursor: Int) -> [String] {
-        let cwd = session.config.cwd
-        var out = ["", rule]
-        if look == .v2_0 {
-            out += [" Do you trust the files in this folder?", "", " \(cwd)", ""]
-            out += wrap("Claude Code may read, write, or execute files contained in this directory. This can pose security risks, so only use files from trusted sources.", width: columns - 2).map { " " + $0 }
-            out += ["", " Learn more", ""]
-        } else {
-            out += [" Accessing workspace:", "", " \(cwd)", ""]
-            out += wrap("Quick safety check: Is this a project you created or one you trust? (Like your own code, a well-known open source project, or work from your team). If not, take a moment to review what's in this folder first.", width: columns - 2).map { " " + $0 }
-            out += ["", " Claude Code'll be able to read, edit, and execute files here.", "", " Security guide", ""]
-        }
-        out += optionRows(look.trustOptions.map(\.label), cursor: cursor, indent: " ")
-        return out + ["", " " + look.trustFooter]
+        var out = ["", rule, " " + Chrome.trustTitle, "", " " + session.config.cwd, ""]
+        out += wrap(Chrome.trustText, width: columns - 2).map { " " + $0 }
+        out += ["", " " + Chrome.trustAbility, "", " " + Chrome.trustGuide, ""]
+        out += Chrome.trustOptions.enumerated().map { i, option in (i == cursor ? " ❯ " : "   ") + option.label }
+        return out + ["", " " + Chrome.trustFooter]
     }
 
+    /// The Bash permission prompt (manual mode): the command in a dashed frame, four options.
     private func permissionRows(turn: Turn, cursor: Int) -> [String] {
-        var out = ["", rule, " Bash command", "",
-                   "   echo sim-\(turn.question)",
-                   "   Print a marker for question \(turn.question)", ""]
-        if look == .v2_1_220 {
-            out += [" Permission rule Bash requires confirmation for this command.", ""]
-        }
-        out.append(" Do you want to proceed?")
-        out += optionRows(look.permissionOptions(command: "echo", cwd: session.config.cwd), cursor: cursor, indent: " ")
-        return out + ["", " " + look.permissionFooter]
+        let dashed = String(repeating: "╌", count: columns)
+        var out = [" " + Chrome.permissionTitle]
+        out += wrap(Chrome.permissionTip, width: columns - 2).map { " " + $0 }
+        out += [" Run \(turn.command)", dashed, " \(turn.command)", dashed, " " + Chrome.permissionQuestion]
+        out += optionRows(Chrome.permissionOptions(cwd: session.config.cwd), cursor: cursor, indent: " ")
+        return out + ["", " " + Chrome.permissionFooter]
     }
 
+    /// The model picker: five models with their prices, `✔` on the current one, descriptions
+    /// wrapped under their own column.
     private func pickerRows(cursor: Int) -> [String] {
-        let indent = look.pickerIndent
-        var out = ["", String(repeating: look.pickerRule, count: columns), indent + "Select model"]
-        out += wrap(look.pickerSubtitle, width: columns - indent.count - 1).map { indent + $0 }
+        var out = ["  " + Chrome.pickerTitle]
+        out += wrap(Chrome.pickerSubtitle, width: columns - 4).map { "  " + $0 }
         out.append("")
-        let labelWidth = SimModel.all.map(\.pickerLabel.count).max()! + 2
+        let labels = SimModel.all.map { $0.pickerLabel + ($0 == session.model ? " ✔" : "") }
+        let labelWidth = labels.map(\.count).max()!
+        let descriptionColumn = 7 + labelWidth + 2
         for (i, option) in SimModel.all.enumerated() {
-            let label = option.pickerLabel + (option == session.model ? " ✔" : "")
-            out.append(indent + (i == cursor ? "❯ " : "  ") + "\(i + 1). " + pad(label, labelWidth) + "  " + option.description)
+            let lead = "  " + (i == cursor ? "❯ " : "  ") + "\(i + 1). " + pad(labels[i], labelWidth) + "  "
+            let description = wrap(option.description, width: columns - descriptionColumn - 2)
+            out.append(lead + description[0])
+            out += description.dropFirst().map { String(repeating: " ", count: descriptionColumn) + $0 }
         }
+        out += ["", "  " + Chrome.pickerEffort, "", "  " + Chrome.pickerFooter]
+        return out
+    }
+
+    /// `Switch model?`, asked before a switch in a conversation with history.
+    private func switchRows(_ target: SimModel, cursor: Int) -> [String] {
+        var out = ["  " + Chrome.switchTitle, "  " + Chrome.switchWarning, ""]
+        out += wrap(Chrome.switchText(target.displayName), width: columns - 4).map { "  " + $0 }
         out.append("")
-        if look == .v2_1_220 {
-            out += [indent + "◐ Medium effort (default) ←/→ to adjust", ""]
-        }
-        return out + [indent + look.pickerFooter]
+        out += optionRows(Chrome.switchOptions(target.displayName), cursor: cursor, indent: "  ")
+        return out + ["", "  " + Chrome.switchFooter]
     }
 }

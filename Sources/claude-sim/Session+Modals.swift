@@ -1,10 +1,10 @@
 /// Key handling for the modals: trust dialog, model picker, permission prompt, limit menu
-/// and the `Switch model?` confirm. Options answer to arrows + Enter, Esc, and (except in
-/// the picker) their digit.
+/// and the `Switch model?` confirm. Options answer to arrows + Enter and Esc; the numbered
+/// ones (permission, confirm, limit menu) to their digit too.
 extension Session {
     mutating func handleTrust(_ event: KeyEvent, cursor: Int) {
-        let options = config.look.trustOptions
-        guard let picked = Self.menuChoice(event, cursor: cursor, count: options.count,
+        let options = Chrome.trustOptions
+        guard let picked = Self.menuChoice(event, cursor: cursor, count: options.count, digits: false,
                                            update: { mode = .trust(cursor: $0) }) else { return }
         // Esc means "No, exit", wherever that option sits.
         guard let choice = picked == 0 ? options.firstIndex(where: { !$0.trusts }) : picked - 1 else { return }
@@ -21,66 +21,65 @@ extension Session {
         switch event {
         case .up: mode = .picker(cursor: max(0, cursor - 1))
         case .down: mode = .picker(cursor: min(SimModel.all.count - 1, cursor + 1))
-        case .enter:
-            mode = .composer
-            setModel(SimModel.all[cursor], persist: true)
-        case .text(let bytes) where config.look.pickerHasSessionKey && bytes == [UInt8(ascii: "s")]:
-            mode = .composer
-            setModel(SimModel.all[cursor], persist: false)
+        case .enter: choose(SimModel.all[cursor], persist: true, command: "/model")
+        case .text(let bytes) where bytes == [UInt8(ascii: "s")]:
+            choose(SimModel.all[cursor], persist: false, command: "/model")
         case .escape, .ctrlC:
             mode = .composer
-            transcript.append(.result(["Kept model as \(model.displayName)"]))
+            commandResult("/model", ["Kept model as \(model.setLabel)"])
         default: break  // digits are ignored by the picker, as agetor reports
         }
     }
 
     mutating func handlePermission(_ event: KeyEvent, turn: Turn, cursor: Int) {
-        let options = config.look.permissionOptions(command: "echo", cwd: config.cwd)
+        let options = Chrome.permissionOptions(cwd: config.cwd)
         guard let choice = Self.menuChoice(event, cursor: cursor, count: options.count,
                                            update: { mode = .permission(turn, cursor: $0) }) else { return }
-        let approved = choice == 1 || choice == 2
         recorder.permission(question: turn.question, choice: choice, label: choice == 0 ? "Esc" : options[choice - 1])
-        if approved {
-            transcript.append(.result(["sim-\(turn.question)"]))
+        switch choice {
+        case 1, 2, 3:
+            // "Yes", "Yes, and always allow …", "Yes, and switch to auto mode".
+            if choice == 3 { permissionMode = .auto }
             mode = .busy(turn)
-        } else {
-            transcript.append(.result(["Interrupted · What should Claude do instead?"]))
+        default:
+            if let tool = turn.toolEntry { transcript[tool] = .tool(command: turn.command, state: .denied) }
+            transcript.append(.result([Chrome.interrupted]))
             mode = .composer
         }
     }
 
-    static let limitMenuOptions = ["Stop and wait for limit to reset", "Switch to usage credits", "Switch to Team plan"]
-
     mutating func handleLimitMenu(_ event: KeyEvent, turn: Turn, cursor: Int) {
-        guard let choice = Self.menuChoice(event, cursor: cursor, count: Self.limitMenuOptions.count, update: { mode = .limitMenu(turn, cursor: $0) }) else { return }
-        recorder.decision(kind: "limit-menu", choice: choice, label: choice == 0 ? "Esc" : Self.limitMenuOptions[choice - 1])
+        let options = Chrome.limitMenuOptions
+        guard let choice = Self.menuChoice(event, cursor: cursor, count: options.count,
+                                           update: { mode = .limitMenu(turn, cursor: $0) }) else { return }
+        recorder.decision(kind: "limit-menu", choice: choice, label: choice == 0 ? "Esc" : options[choice - 1])
         mode = .composer
         showLimit()
     }
 
-    func switchOptions(_ target: SimModel) -> [String] { ["Yes, switch to \(target.displayName)", "No, go back"] }
-
-    mutating func handleSwitchConfirm(_ event: KeyEvent, target: SimModel, cursor: Int) {
-        guard let choice = Self.menuChoice(event, cursor: cursor, count: 2, update: { mode = .switchConfirm(target, cursor: $0) }) else { return }
-        recorder.decision(kind: "switch-model", choice: choice, label: choice == 0 ? "Esc" : switchOptions(target)[choice - 1])
+    mutating func handleSwitchConfirm(_ event: KeyEvent, target: SimModel, cursor: Int, command: String) {
+        let options = Chrome.switchOptions(target.displayName)
+        guard let choice = Self.menuChoice(event, cursor: cursor, count: options.count,
+                                           update: { mode = .switchConfirm(target, cursor: $0, command: command) }) else { return }
+        recorder.decision(kind: "switch-model", choice: choice, label: choice == 0 ? "Esc" : options[choice - 1])
         mode = .composer
         if choice == 1 {
-            setModel(target, persist: true)
+            setModel(target, persist: true, command: command)
         } else {
-            transcript.append(.result(["Kept model as \(model.displayName)"]))
+            commandResult(command, ["Kept model as \(model.setLabel)"])
         }
     }
 
-    /// Arrows move the cursor (through `update`); Enter picks it, a digit picks its option,
-    /// Esc gives 0. Returns the 1-based choice, or nil while still choosing.
-    static func menuChoice(_ event: KeyEvent, cursor: Int, count: Int, update: (Int) -> Void) -> Int? {
+    /// Arrows move the cursor (through `update`); Enter picks it, a digit picks its option
+    /// (unless `digits` is false), Esc gives 0. Returns the 1-based choice, or nil while still choosing.
+    static func menuChoice(_ event: KeyEvent, cursor: Int, count: Int, digits: Bool = true, update: (Int) -> Void) -> Int? {
         switch event {
         case .up: update(max(0, cursor - 1))
         case .down: update(min(count - 1, cursor + 1))
         case .enter: return cursor + 1
         case .escape: return 0
         case .text(let bytes):
-            if let n = digit(bytes), n >= 1, n <= count { return n }
+            if digits, let n = digit(bytes), n >= 1, n <= count { return n }
         default: break
         }
         return nil
