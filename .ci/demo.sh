@@ -5,16 +5,53 @@ ESC=${1:-.build/debug/escalator}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QUESTIONS=$ROOT/prompts/demo-questions.txt
 
-# The remote tiers: claude-sim (the project's stand-in for Claude Code) in local tmux sessions
-# escalator-sonnet and escalator-opus on a private tmux socket. To use a real machine running
-# Claude Code instead: escalator init, then in config.toml set [remote] transport = "ssh",
-# host = "your-host", command = "claude" (and run `escalator trust-host your-host` once).
-SIM=$(cd "$(dirname "$ESC")" && pwd)/claude-sim
-export ESCALATOR_REMOTE_COMMAND="$SIM --think-ms 800"
-export ESCALATOR_REMOTE_TMUX_SOCKET=escalator-demo
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/escalator
+CLAUDE=$CACHE/bin/claude
+STANDIN=$(cd "$(dirname "$ESC")" && pwd)/api-standin
+[ -x "$CLAUDE" ] || { echo "Claude Code is not installed at $CLAUDE: run make setup" >&2; exit 1; }
+[ -x "$STANDIN" ] || { echo "missing $STANDIN: run make build" >&2; exit 1; }
+DEMO=$CACHE/demo
+STANDIN_PID=""
+cleanup() {
+  set +e
+  tmux -L escalator-demo kill-server 2>/dev/null
+  if [ -n "$STANDIN_PID" ]; then kill "$STANDIN_PID" 2>/dev/null; wait "$STANDIN_PID" 2>/dev/null; fi
+}
+trap cleanup EXIT
+
 echo "==> escalator doctor --start   (checks each part; starts the managed llama-server if needed)"
 was_running=$("$ESC" local status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["managed_state"])')
 "$ESC" doctor --start || { echo "doctor found a problem; see the fix lines above"; exit 1; }
+LOCAL_URL=$("$ESC" local status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["configured_url"] if d["configured_state"] == "ready" else "http://127.0.0.1:%d" % d["managed"]["port"])')
+
+# The remote tiers: the REAL Claude Code CLI ($("$CLAUDE" --version)) in local tmux sessions
+# escalator-sonnet and escalator-opus (tmux socket escalator-demo). It talks to api-standin, the
+# project's LOCAL STAND-IN for the Anthropic API, which forwards each question to the same small
+# llama-server model: no Anthropic account, no network, and the "sonnet" and "opus" answers come
+# from a 270M model. The CLI gets its own HOME under $DEMO (onboarding done, the stand-in's fake
+# key approved); its folder-trust dialog is answered by remote.trust = accept.
+rm -rf "$DEMO" && mkdir -p "$DEMO/claude-home" "$DEMO/workspace"
+KEY=sk-ant-api03-escalator-demo-standin-key-not-a-real-key-0000
+printf '{"hasCompletedOnboarding": true, "customApiKeyResponses": {"approved": ["%s"], "rejected": []}}\n' "${KEY: -20}" \
+  > "$DEMO/claude-home/.claude.json"
+echo '{"default": {"reply": "OK"}, "rules": []}' > "$DEMO/standin-script.json"
+"$STANDIN" --host 127.0.0.1 --port 0 --script "$DEMO/standin-script.json" --log "$DEMO/standin-requests.jsonl" \
+  --ready-file "$DEMO/standin-ready.json" --passthrough "$LOCAL_URL" --passthrough-max-tokens 96 \
+  >"$DEMO/standin.out" 2>&1 &
+STANDIN_PID=$!
+for _ in $(seq 1 100); do [ -s "$DEMO/standin-ready.json" ] && break; kill -0 "$STANDIN_PID" 2>/dev/null || break; sleep 0.1; done
+[ -s "$DEMO/standin-ready.json" ] || { echo "api-standin did not start:" >&2; cat "$DEMO/standin.out" >&2; exit 1; }
+STANDIN_PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$DEMO/standin-ready.json")
+export ESCALATOR_REMOTE_COMMAND="/usr/bin/env HOME=$DEMO/claude-home ANTHROPIC_API_KEY=$KEY ANTHROPIC_BASE_URL=http://127.0.0.1:$STANDIN_PORT CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 $CLAUDE"
+export ESCALATOR_REMOTE_DIRECTORY=$DEMO/workspace
+export ESCALATOR_REMOTE_TMUX_SOCKET=escalator-demo
+echo
+echo "==> remote tiers: the real Claude Code CLI ($("$CLAUDE" --version)) in tmux, against a LOCAL API STAND-IN"
+echo "    api-standin pid $STANDIN_PID on 127.0.0.1:$STANDIN_PORT forwards every question to the small local model"
+echo "    at $LOCAL_URL: no Anthropic account is used and the remote answers are the 270M model's."
+echo "    For a real deployment: escalator init, then in config.toml [remote] transport = \"ssh\", host = \"your-host\","
+echo "    command = \"claude\" (logged in to your account there, no ANTHROPIC_BASE_URL), and escalator trust-host your-host."
+"$ESC" doctor | grep 'remote agent' | sed 's/^/    /'
 
 SHOW=$(cat <<'PY'
 import json, sys
@@ -38,7 +75,7 @@ PY
 DEMO_SETTINGS=(--set thresholds.local_min=0.75 --set thresholds.sonnet_min=0.72 --set local.answer_max_tokens=48)
 
 echo
-echo "==> remote tiers: claude-sim in tmux (socket escalator-demo); watch with:"
+echo "==> watch the agents with:"
 echo "      $("$ESC" attach sonnet --print)"
 echo "      $("$ESC" attach opus --print)"
 echo
@@ -68,8 +105,20 @@ echo
 echo "==> what the opus agent's screen shows now (tmux capture-pane):"
 tmux -L escalator-demo capture-pane -p -t escalator-opus 2>/dev/null | sed -n '1,14p' | sed 's/^/    | /' || echo "    (no opus question in this run)"
 echo
-echo "==> stopping the demo's tmux server (socket escalator-demo)"
-tmux -L escalator-demo kill-server 2>/dev/null || true
+echo "==> what the stand-in was asked (its request log: model and the question as the CLI sent it)"
+python3 - "$DEMO/standin-requests.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["path"] != "/v1/messages":
+        continue
+    text = (r.get("last_user_text") or "").strip().replace("\n", " ")
+    print("    %-18s %-12s %5d ms  %s" % (r.get("model"), r.get("rule"), r["finished_at_ms"] - r["received_at_ms"], text[:60]))
+PY
+echo
+echo "==> stopping the demo's tmux server (socket escalator-demo) and the stand-in (pid $STANDIN_PID)"
+cleanup
+STANDIN_PID=""
 
 echo
 echo "==> escalator local status"

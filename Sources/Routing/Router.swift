@@ -259,7 +259,7 @@ public struct Router: Sendable {
             case .apiUnavailable: return .tierDown("could not get an answer from its API")
             case .untrusted: return .hostDown("the agent's folder is not trusted (remote.trust)")
             case .undeliverable: return .fatal
-            case .timeout, .permissionStopped, .dialogStopped: return .noAnswer
+            case .timeout, .permissionStopped, .dialogStopped, .emptyAnswer: return .noAnswer
             default: break
             }
         }

@@ -68,10 +68,12 @@ struct MessagesRequest: Sendable, Decodable {
         var toolUseID: String?
         /// The text inside a tool_result's `content` (a string or text blocks), joined.
         var resultText: String?
+        /// A tool_result's `is_error` (Claude Code sets it when the user refused the tool).
+        var isError = false
 
         private enum CodingKeys: String, CodingKey {
             case type, text, content
-            case toolUseID = "tool_use_id"
+            case toolUseID = "tool_use_id", isError = "is_error"
         }
 
         init(type: String, text: String?) {
@@ -84,6 +86,7 @@ struct MessagesRequest: Sendable, Decodable {
             type = try c.decode(String.self, forKey: .type)
             text = try c.decodeIfPresent(String.self, forKey: .text)
             toolUseID = try c.decodeIfPresent(String.self, forKey: .toolUseID)
+            isError = (try? c.decodeIfPresent(Bool.self, forKey: .isError)) ?? false
             switch try c.decodeIfPresent(JSONValue.self, forKey: .content) {
             case .string(let s): resultText = s
             case .array(let items):
@@ -112,6 +115,11 @@ struct MessagesRequest: Sendable, Decodable {
     /// The ids of the tool_result blocks in the last user message.
     var toolResultIDs: [String] {
         lastUserMessage?.blocks.compactMap { $0.type == "tool_result" ? ($0.toolUseID ?? "") : nil } ?? []
+    }
+
+    /// The ids of the tool_result blocks in the last user message that report an error (a refused tool).
+    var failedToolResultIDs: Set<String> {
+        Set(lastUserMessage?.blocks.compactMap { $0.type == "tool_result" && $0.isError ? ($0.toolUseID ?? "") : nil } ?? [])
     }
 
     /// UTF-8 bytes of all message text (text blocks and the text inside tool results).

@@ -7,7 +7,8 @@ import LlamaClient
 /// The reduction keeps only the conversation's plain text: the text blocks of `user` and
 /// `assistant` messages, without Claude Code's `<system-reminder>` and local-command blocks
 /// (`<local-command-…>`, `<command-name>`, `<command-message>`, `<command-args>`), and without
-/// the system prompt and tools, which would overflow a small model's context. Consecutive
+/// the system prompt (one line of its own instead) and tools, which would overflow a small
+/// model's context. Consecutive
 /// messages of one role are merged, the conversation starts with a user turn, and
 /// `max_tokens` is capped at ``maxTokens``.
 struct Passthrough: Sendable {
@@ -52,7 +53,54 @@ struct Passthrough: Sendable {
             "stream": .bool(request.stream),
         ]
         if let model = request.model { body["model"] = .string(model) }
+        // A small model rambles on in chat-template tokens it should have stopped at.
+        body["stop_sequences"] = .array(Self.stopSequences.map(JSONValue.string))
+        // Claude Code's own system prompt is dropped (it would overflow a small model); one line
+        // in its place keeps the model answering rather than continuing the question.
+        body["system"] = .string(Self.systemPrompt)
         return JSONBytes.encode(JSONValue.object(body))
+    }
+
+    static let systemPrompt = "You are a helpful assistant. Answer the user's question directly and briefly."
+    static let stopSequences = ["<|im_end|>", "<|im_start|>", "<end_of_turn>", "<start_of_turn>"]
+}
+
+/// Relays the upstream's bytes, turning `"stop_reason":"max_tokens"` into `"end_turn"`: an
+/// answer cut at ``Passthrough/maxTokens`` ends the turn instead of making Claude Code ask the
+/// model to resume (three more requests) and then report "response exceeded the output token
+/// maximum". A match split across chunks is found by holding back a pattern's length of bytes.
+struct StopReasonRewriter {
+    static let pattern = Array(#""stop_reason":"max_tokens""#.utf8)
+    static let replacement = Array(#""stop_reason":"end_turn""#.utf8)
+    private var held: [UInt8] = []
+
+    /// The bytes that can be sent now.
+    mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
+        var data = held + bytes
+        var start = 0
+        var out: [UInt8] = []
+        while let match = Self.find(Self.pattern, in: data, from: start) {
+            out += data[start..<match] + Self.replacement
+            start = match + Self.pattern.count
+        }
+        data = Array(data[start...])
+        let keep = min(data.count, Self.pattern.count - 1)
+        held = Array(data.suffix(keep))
+        return out + data.dropLast(keep)
+    }
+
+    /// What is still held back, at the end of the body.
+    mutating func finish() -> [UInt8] {
+        defer { held = [] }
+        return held
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard haystack.count - from >= needle.count else { return nil }
+        for index in from...(haystack.count - needle.count) where haystack[index..<(index + needle.count)].elementsEqual(needle) {
+            return index
+        }
+        return nil
     }
 }
 

@@ -46,8 +46,10 @@ final class ScriptState: Sendable {
                 state.script = reloaded
                 state.uses = [:]
             }
+            // A refused tool (is_error) gets no follow-up: the rules answer what the user said next.
+            let failed = request.failedToolResultIDs
             for id in request.toolResultIDs {
-                if let rule = state.toolCalls.removeValue(forKey: id) {
+                if let rule = state.toolCalls.removeValue(forKey: id), !failed.contains(id) {
                     return .scripted(ReplyPlan(rule: rule, tag: .toolFollowup, request: request,
                                                text: rule.afterToolReply ?? "Done.", toolCallID: nil))
                 }

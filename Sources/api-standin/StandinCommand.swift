@@ -31,14 +31,15 @@ struct StandinCommand: AsyncParsableCommand {
         regex: on it, model: exact) answers; "times" limits a rule to its first N matches (counters \
         restart when the file is re-read), then requests fall through to later rules and "default". \
         {{echo}} is the last user text and {{model}} the requested model. "status" answers that HTTP \
-        error; "tool_use" answers with a tool call and the request carrying its tool_result gets \
+        error; "tool_use" answers with a tool call and the request carrying its tool_result (unless is_error: a refused tool) gets \
         "after_tool_reply"; "disconnect_after_chars" closes the connection mid-stream; "think_ms" \
         pauses before the first text. Usage defaults to one token per 4 UTF-8 bytes.
 
         --passthrough URL forwards requests that no rule matches to URL/v1/messages (e.g. a \
         llama-server), reduced to the conversation's plain text with max_tokens at most 512 \
-        (--passthrough-max-tokens), and \
-        relays the answer unchanged.
+        (--passthrough-max-tokens) and chat-template stop sequences, and relays the answer \
+        unchanged except that a stop_reason "max_tokens" becomes "end_turn" (so Claude Code \
+        takes a capped answer as complete instead of asking the model to resume).
 
         EXAMPLE
           api-standin --script s.json --log log.jsonl --ready-file ready.json

@@ -130,12 +130,16 @@ struct StandinResponder: HTTPResponder {
         return Response(status: status, headers: headers(entry, contentType: upstream.head.contentType ?? "application/json"),
                         body: ResponseBody { [log, entry] writer in
                             var sniffer = UsageSniffer(streaming: streaming)
+                            var rewriter = StopReasonRewriter()
                             var entry = entry
                             do {
                                 for try await bytes in upstream.body {
                                     sniffer.feed(bytes)
-                                    try await writer.write(ByteBuffer(bytes: bytes))
+                                    let relayed = rewriter.feed(bytes)
+                                    if !relayed.isEmpty { try await writer.write(ByteBuffer(bytes: relayed)) }
                                 }
+                                let rest = rewriter.finish()
+                                if !rest.isEmpty { try await writer.write(ByteBuffer(bytes: rest)) }
                                 try await writer.finish(nil)
                                 sniffer.finish()
                                 entry.usage = sniffer.usage

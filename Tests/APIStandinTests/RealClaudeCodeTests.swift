@@ -45,12 +45,21 @@ import TestSupport
         func tmuxRun(_ arguments: [String]) throws -> RunResult {
             try runBinary(tmux.tmuxPath, ["-S", tmux.socketPath, "-f", "/dev/null"] + arguments)
         }
-        let started = try tmuxRun(["new-session", "-d", "-s", "cli", "-x", "160", "-y", "45", "-c", workspace] + command)
-        #expect(started.status == 0, "tmux new-session: \(started.stderr)")
+        // Not through Foundation's Process: the tmux server it forks closes every inherited
+        // descriptor, and Foundation then never saw this client exit (the test hung).
+        let starter = try SpawnedProcess(tmux.tmuxPath, ["-S", tmux.socketPath, "-f", "/dev/null", "new-session", "-d", "-s", "cli",
+                                                         "-x", "160", "-y", "45", "-c", workspace] + command)
+        try await waitUntil("tmux new-session to return", timeout: 30) { !starter.isRunning }
+        #expect(starter.exitStatus == 0, "tmux new-session exited with \(String(describing: starter.exitStatus))")
         try tmux.recordServerPID()
         func pane() throws -> String { try tmuxRun(["capture-pane", "-p", "-t", "cli"]).stdout }
 
-        try await waitUntil("Claude Code's input prompt", timeout: 90) { try pane().contains("❯") }
+        // The input box takes keys once the footer is drawn (keys sent while the CLI is still
+        // starting are dropped).
+        try await waitUntil("Claude Code's input prompt and footer", timeout: 90) {
+            let screen = try pane()
+            return screen.contains("❯") && (screen.contains("mode on") || screen.contains("for shortcuts"))
+        }
         let prompt = "standin probe \(UUID().uuidString.prefix(8)): \"quotes\" and 👍"
         #expect(try tmuxRun(["send-keys", "-t", "cli", "-l", "--", prompt]).status == 0)
         try await waitUntil("the typed prompt on screen", timeout: 30) { try pane().contains(prompt) }

@@ -64,7 +64,9 @@ extension ClaudeCodeProfile {
         }
         let completion = block.last(where: Markers.isCompletion)
             ?? block.last(where: { $0.contains("Interrupted · What should Claude do instead?") }).map(PaneText.trimmed)
-        return ScreenState(kind: .idle, answer: answer, detail: completion, promptEchoed: echoed)
+        var idle = ScreenState(kind: .idle, answer: answer, detail: completion, promptEchoed: echoed)
+        idle.turnCompleted = block.contains(where: Markers.isCompletion)
+        return idle
     }
 
     /// Busy with an API retry row above the composer (`✻ 429 Rate limited · retrying in 2s ·

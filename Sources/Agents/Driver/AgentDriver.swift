@@ -88,6 +88,10 @@ public struct AgentDriver: Sendable {
                     state = try await submitAndWait(profile.submission(for: Self.continueWithoutTools), pane: pane,
                                                     permissions: &permissions)
                 }
+                if (state.answer ?? "").isEmpty && !Self.isInterruption(state) {
+                    throw AgentError(code: .emptyAnswer, message: "the turn ended (\(state.detail ?? "idle")) with no answer text",
+                                     session: spec.name)
+                }
                 var answer = AgentAnswer(text: state.answer ?? "", session: spec.name, model: spec.model, permissions: permissions,
                                          retried: retryReason != nil, elapsedMs: Self.ms(ContinuousClock.now - start))
                 answer.retryReason = retryReason
@@ -184,7 +188,10 @@ public struct AgentDriver: Sendable {
         do {
             return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { _, anchored in
                 guard let anchored, anchored.promptEchoed != false else { return false }
-                return anchored.kind == .idle && (anchored.answer != nil || Self.isInterruption(anchored))
+                // A completion row after our echo ends the turn even with no answer text (a model
+                // can stop at once): waiting on would only run into the answer timeout.
+                return anchored.kind == .idle && (anchored.answer != nil || Self.isInterruption(anchored)
+                                                  || anchored.turnCompleted)
             }
         } catch let error as AgentError where [.timeout, .rateLimited, .apiUnavailable].contains(error.code) {
             // Giving up on a turn stops it, so the agent does not go on working (and spending).

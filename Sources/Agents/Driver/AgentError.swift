@@ -34,6 +34,8 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
         public static let undeliverable = Code("question cannot be delivered")
         /// The answer could not be read whole (its start scrolled out of the terminal's history).
         public static let incompleteAnswer = Code("answer not read whole")
+        /// The agent's turn ended (its completion row is drawn) without any answer text.
+        public static let emptyAnswer = Code("no answer text")
     }
 
     public var code: Code

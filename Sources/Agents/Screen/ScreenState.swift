@@ -93,6 +93,9 @@ public struct ScreenState: Sendable, Equatable, Codable {
     /// holds; the driver counts them before sending and passes that as `Submission.echoIndex`,
     /// so the answer is read after its own echo.
     public var echoCount: Int = 0
+    /// The agent drew its end-of-turn row after the prompt (Claude Code: `✻ Worked for 3s`),
+    /// whether or not any answer text came before it.
+    public var turnCompleted: Bool = false
 
     public init(kind: Kind, answer: String? = nil, menu: ScreenMenu? = nil, detail: String? = nil,
                 promptEchoed: Bool? = nil, dialogKind: DialogKind? = nil, errorKind: ErrorKind? = nil,
