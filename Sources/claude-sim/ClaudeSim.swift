@@ -148,6 +148,7 @@ struct ClaudeSim: ParsableCommand {
         var reader = KeyReader()
         var size = terminal.size()
         var painted: [String] = []
+        var classic = ClassicPainter()
         while true {
             let timeout: Int32 = reader.hasPendingEscape ? 30 : (session.isBusy ? 60 : 250)
             guard let bytes = terminal.read(timeout: timeout) else {
@@ -172,7 +173,12 @@ struct ClaudeSim: ParsableCommand {
                 windowChanged = 0
                 size = terminal.size()
                 painted = []
-                terminal.write("\u{1b}[2J")
+                if !config.classic { terminal.write("\u{1b}[2J") }
+            }
+            if config.classic {
+                let output = classic.update(session, columns: size.columns, rows: size.rows)
+                if !output.isEmpty { terminal.write(output) }
+                continue
             }
             let frame = Screen(session: session, columns: size.columns, rows: size.rows).frame()
             if frame != painted {

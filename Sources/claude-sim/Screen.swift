@@ -14,13 +14,14 @@ struct Screen {
     private var classic: Bool { session.config.classic }
     private var bullet: String { session.config.platform.bullet }
 
+    /// The whole screen, for the fullscreen renderer (the classic one is `ClassicPainter`).
     func frame() -> [String] {
         if case .trust(let cursor) = session.mode { return trustRows(cursor: cursor).prefix(rows).map(clip) }
         let bottom = bottomRows()
         let room = max(0, rows - bottom.count)
         let chunks = transcriptChunks(last: room)
         var body = Array(chunks.joined().suffix(room))
-        if !classic, let cut = chunks.reversed().reduce(into: (rows: 0, last: nil as Int?), { state, chunk in
+        if let cut = chunks.reversed().reduce(into: (rows: 0, last: nil as Int?), { state, chunk in
             // The entry the viewport's first row falls in: when only its last row is left in
             // view, the fullscreen renderer leaves that row blank.
             if state.rows < room && state.rows + chunk.count > room { state.last = room - state.rows == 1 ? 0 : nil }
@@ -28,9 +29,12 @@ struct Screen {
         }).last {
             body[cut] = ""
         }
-        let pad = classic ? [] : Array(repeating: "", count: room - body.count)
-        return (body + pad + bottom).suffix(rows).map { clip(Self.printable($0)) }
+        let pad = Array(repeating: "", count: room - body.count)
+        return (body + pad + bottom).suffix(rows).map(shown)
     }
+
+    /// `row` as it goes to the terminal: control characters as pictures, clipped to the width.
+    func shown(_ row: String) -> String { clip(Self.printable(row)) }
 
     /// `row` with every control character that a terminal would act on shown as a picture
     /// instead: C0 (except tab) as U+2400–U+241F (`␛` for ESC), DEL as `␡`, C1 as U+FFFD. So
@@ -83,11 +87,16 @@ struct Screen {
         Array(transcriptChunks(last: limit).joined())
     }
 
+    /// The rows of the entries from `first` on (the running turn's), at most about `limit`.
+    func liveTranscriptRows(from first: Int, last limit: Int) -> [String] {
+        Array(transcriptChunks(from: first, last: limit).joined())
+    }
+
     /// The transcript's rows by entry, in order.
-    func transcriptChunks(last limit: Int? = nil) -> [[String]] {
+    func transcriptChunks(from first: Int = 0, last limit: Int? = nil) -> [[String]] {
         var chunks: [[String]] = []
         var count = 0
-        for entry in session.transcript.reversed() {
+        for entry in session.transcript[min(first, session.transcript.count)...].reversed() {
             if let limit, count >= limit { break }
             let rows = entryRows(entry, last: limit.map { $0 - count })
             chunks.append(rows)
@@ -96,7 +105,7 @@ struct Screen {
         return chunks.reversed()
     }
 
-    private func entryRows(_ entry: Entry, last limit: Int?) -> [String] {
+    func entryRows(_ entry: Entry, last limit: Int?) -> [String] {
         var out: [String] = []
         switch entry {
         case .banner(let model):
@@ -196,8 +205,9 @@ struct Screen {
             : Chrome.footer(mode: session.permissionMode, busy: busy)
         let indicator = Chrome.effortIndicator
         if classic {
+            // The indicator at the footer's right, and a row under it for notices (tmux's focus-events one).
             let room = columns - 2 - indicator.count
-            return ["", rule] + input + [rule, footer.count < room ? pad(footer, room) + indicator : footer]
+            return ["", rule] + input + [rule, footer.count < room ? pad(footer, room) + indicator : footer, ""]
         }
         return [String(repeating: " ", count: max(0, columns - 2 - indicator.count)) + indicator, rule] + input + [rule, footer]
     }

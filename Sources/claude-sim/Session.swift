@@ -96,6 +96,8 @@ struct Session {
     /// Whether the conversation (since the last `/clear`) has an answer, so a model switch asks first.
     var hasHistory = false
     var apiMilliseconds = 0
+    /// Bumped when the transcript is replaced (`/clear`), so the classic renderer redraws.
+    var generation = 0
     let started = ContinuousClock.now
     /// Set when the program should end, with its exit status and an optional stderr message.
     var exit: (status: Int32, message: String?)?
@@ -113,6 +115,14 @@ struct Session {
         switch mode {
         case .busy, .permission: true
         default: false
+        }
+    }
+
+    /// The first transcript entry of the running turn (its echo), which may still change.
+    var liveEntry: Int? {
+        switch mode {
+        case .busy(let turn), .permission(let turn, _): turn.echoEntry
+        default: nil
         }
     }
 
@@ -252,6 +262,7 @@ struct Session {
         case "/clear":
             transcript = [.banner(model: model.displayName), .echo(command)]
             hasHistory = false
+            generation += 1
         case "/cost":
             let wall = Int((ContinuousClock.now - started).components.seconds)
             commandResult(command, [
