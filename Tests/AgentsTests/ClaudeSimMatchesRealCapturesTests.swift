@@ -30,6 +30,7 @@ struct ClaudeSimMatchesRealCapturesTests {
         "effort": "claude-sim has no /effort panel (the driver never opens it)",
         "effort-set": "claude-sim has no /effort panel",
         "help": "claude-sim has no /help panel (the driver never opens it)",
+        "classic-clear-full": "where the history ends depends on the slash-command list the real CLI had open under the input box when /clear ran (it scrolled 20 more rows away); claude-sim draws no such list",
     ]
 
     // MARK: Cases
@@ -43,6 +44,10 @@ struct ClaudeSimMatchesRealCapturesTests {
         var cwd = "/tmp/parser-exp/work"
         /// Text the model chose that the sim cannot know (a tool command): (sim's, real's).
         var toolCommand: (sim: String, real: String)?
+        /// The classic renderer (`CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN=1`), as escalator starts the CLI.
+        var classic = false
+        /// Compare the whole history (`capture-pane -S - -E -`, the `-full` captures), not just the screen.
+        var fullHistory = false
         var drive: @Sendable (SimSession) async throws -> Void
         var description: String { state }
     }
@@ -103,6 +108,34 @@ struct ClaudeSimMatchesRealCapturesTests {
         try await sim.command("/model opus")
         try await sim.until("set") { screen, state in state.kind == .idle && screen.contains("Set model to Opus") }
         try await sim.ask("Say hello")
+    }
+
+    /// The session the `classic-*` captures were made in.
+    static let classicChain: [(question: String, reply: String)] = [
+        ("Say hello", hello),
+        ("Count to 120 in a list", RealCaptures.longLines(1...120)),
+        (RealCaptures.pasteQuestion, "Received the pasted text."),
+    ]
+
+    static func classic(_ state: String, asks count: Int, fullHistory: Bool = false,
+                        then more: (@Sendable (SimSession) async throws -> Void)? = nil) -> Case {
+        let steps = Array(classicChain.prefix(count))
+        return Case(state: state, arguments: classicChain.flatMap { ["--reply", $0.reply] }, classic: true,
+                    fullHistory: fullHistory) { sim in
+            try await sim.idle()
+            for step in steps { try await sim.ask(step.question) }
+            try await more?(sim)
+        }
+    }
+
+    @Sendable static func pasteIntoTheBox(_ sim: SimSession) async throws {
+        try await sim.tmux.paste(RealCaptures.pasteQuestion, into: sim.pane)
+        try await sim.until("placeholder") { screen, _ in screen.contains("[Pasted text #1") }
+    }
+
+    @Sendable static func clear(_ sim: SimSession) async throws {
+        try await sim.command("/clear")
+        try await sim.until("cleared") { screen, state in state.kind == .idle && screen.contains("❯ /clear") }
     }
 
     static let cases: [Case] = [
@@ -232,6 +265,13 @@ struct ClaudeSimMatchesRealCapturesTests {
         Case(state: "error-401", arguments: ["--api-error-at", "1", "--api-error", "401"]) { sim in
             try await sim.finalError("Say hello")
         },
+        // The classic renderer: the transcript flows down the screen and on into the history
+        classic("classic-answer-long", asks: 2),
+        classic("classic-answer-long-full", asks: 2, fullHistory: true),
+        classic("classic-paste-composer", asks: 2, then: pasteIntoTheBox),
+        classic("classic-answer-paste", asks: 3),
+        classic("classic-answer-paste-full", asks: 3, fullHistory: true),
+        classic("classic-clear", asks: 3, then: clear),
     ]
 
     // MARK: Tests
@@ -240,10 +280,11 @@ struct ClaudeSimMatchesRealCapturesTests {
     func matches(_ c: Case) async throws {
         for width in Self.widths {
             let cwd = c.cwd.replacingOccurrences(of: "{W}", with: String(width))
-            let sim = try await SimSession.start(["--cwd", cwd, "--think-ms", "100"] + c.arguments, width: width)
+            let sim = try await SimSession.start(["--cwd", cwd, "--think-ms", "100"] + c.arguments, width: width,
+                                                 environment: c.classic ? ["CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN": "1"] : [:])
             defer { sim.stop() }
             try await c.drive(sim)
-            let simScreen = sim.lastCapture
+            let simScreen = c.fullHistory ? try await sim.history() : sim.lastCapture
             let realScreen = try RealCapture(state: c.state, kind: .unknown, width: width).pane()
             Self.compare(sim: simScreen, real: realScreen, case: c, width: width, cwd: cwd)
         }
@@ -253,9 +294,8 @@ struct ClaudeSimMatchesRealCapturesTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: RealCapture.directory.path)
         let states = Set(files.filter { $0.hasSuffix("-80.txt") }.map { String($0.dropLast("-80.txt".count)) })
         let covered = Set(Self.cases.map(\.state)).union(Self.notDrawn.keys)
-        // The classic renderer (CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN=1) has its own list below.
-        let classic = states.filter { $0.hasPrefix("classic-") }
-        #expect(states.subtracting(covered).subtracting(classic).sorted() == [])
+        #expect(states.subtracting(covered).sorted() == [])
+        #expect(Set(Self.cases.map(\.state)).intersection(Self.notDrawn.keys).sorted() == [])
         #expect(Set(Self.cases.map(\.state)).subtracting(states).sorted() == [])
     }
 
@@ -287,12 +327,14 @@ struct ClaudeSimMatchesRealCapturesTests {
         #expect(s.menu?.cursor == r.menu?.cursor, "\(label): menu cursor")
         #expect(s.menu?.options.map(\.price) == r.menu?.options.map(\.price), "\(label): prices")
 
-        let simRows = mask.rows(sim, isSim: true), realRows = mask.rows(real, isSim: false)
+        let (simRaw, realRaw) = CaptureMask.aligned(sim: sim, real: real, fromBottom: c.classic && !c.fullHistory)
+        let simRows = simRaw.map { mask.row($0, isSim: true) }, realRows = realRaw.map { mask.row($0, isSim: false) }
         // The effort indicator comes and goes on the real screen; where the capture shows it,
-        // claude-sim must show the same row.
-        for (index, row) in mask.effortIndicators(real) {
-            let simRow = index < simRows.count ? mask.effortIndicators(sim).first { $0.index == index }?.row : nil
-            #expect(simRow == row, "\(label): effort indicator on row \(index)")
+        // claude-sim must show the same one in the same place.
+        for (index, row) in realRaw.enumerated() {
+            guard let indicator = CaptureMask.effortIndicator(row) else { continue }
+            #expect((index < simRaw.count ? CaptureMask.effortIndicator(simRaw[index]) : nil) == indicator,
+                    "\(label): effort indicator on row \(index)")
         }
         let differing = (0..<max(simRows.count, realRows.count)).filter { index in
             (index < simRows.count ? simRows[index] : nil) != (index < realRows.count ? realRows[index] : nil)
@@ -323,27 +365,29 @@ struct ClaudeSimMatchesRealCapturesTests {
 /// - the tool command the model chose (`touch y`; claude-sim runs `echo sim-N`) → `<command>`.
 ///
 /// Dropped (the row becomes blank on both sides, so positions still count):
-/// - ` · ← for agents` at the end of the footer: the CLI shows it on some frames only (the
-///   `fresh` capture has it at 120 columns, not at 80);
+/// - ` · ← for agents` in the footer (spaces in its place): the CLI shows it on some frames
+///   only (the `fresh` capture has it at 120 columns, not at 80);
 /// - the auto-mode notice (`▎ Auto mode is now …`), shown on a HOME's first launches only;
-/// - the `tmux focus-events off …` notice and `⎿  Tip: …` rows: shown for a while, then gone;
-/// - the effort indicator (`◐ medium · /effort`), which shares its row with the notice and is
-///   sometimes absent: the test checks it separately where the capture shows it.
+/// - the `tmux focus-events off …` notice and `⎿  Tip: …` rows: shown for a while, then gone
+///   (in the classic renderer the notice has a row of its own, which `aligned` takes out);
+/// - the effort indicator (`◐ medium · /effort`; in the classic renderer at the footer's right),
+///   which shares its row with the notice and is sometimes absent: the test checks it
+///   separately, column included, where the capture shows it.
 struct CaptureMask {
     var cwd: String
     var toolCommand: (sim: String, real: String)?
 
     /// The pane's rows (the capture's final line feed ends the last row), masked.
     func rows(_ pane: String, isSim: Bool = false) -> [String] {
-        var rows = pane.components(separatedBy: "\n")
-        // Blank rows at the bottom are not drawing (tmux leaves them out of some captures).
-        while rows.last?.trimmingCharacters(in: .whitespaces) == "" { rows.removeLast() }
-        return rows.map { row in
-            if Self.isTransient(row) { return "" }
-            var masked = text(row)
-            if let toolCommand { masked = masked.replacingOccurrences(of: isSim ? toolCommand.sim : toolCommand.real, with: "<command>") }
-            return masked
-        }
+        Self.trimmedBottom(Self.split(pane)).map { row($0, isSim: isSim) }
+    }
+
+    /// One row, masked: blank when transient, else with the dynamic parts replaced.
+    func row(_ row: String, isSim: Bool) -> String {
+        if Self.isTransient(row) { return "" }
+        var masked = text(Self.replace(Self.trailingNotice, in: row, with: "$1"))
+        if let toolCommand { masked = masked.replacingOccurrences(of: isSim ? toolCommand.sim : toolCommand.real, with: "<command>") }
+        return masked
     }
 
     /// `text` with the dynamic parts replaced (see the type's documentation).
@@ -358,27 +402,62 @@ struct CaptureMask {
         out = Self.replace(#"^[·✢*✳✶✻✽] [A-Z][\p{L}]+…"#, in: out, with: "<spinner> <verb>…")
         out = Self.replace(#"^✻ [A-Z][\p{L}]+ for "#, in: out, with: "✻ <verb> for ")
         out = Self.replace(#"^(▝▜██████▀  ).*?( · [^·]+)$"#, in: out, with: "$1<model>$2")
-        if out.hasSuffix(" · ← for agents") { out.removeLast(" · ← for agents".count) }
+        // The hint goes; a right-aligned indicator after it keeps its column.
+        out = out.replacingOccurrences(of: " · ← for agents", with: String(repeating: " ", count: " · ← for agents".count))
+        while out.hasSuffix(" ") { out.removeLast() }
         return out
     }
 
     /// Rows the CLI shows for a while or on some frames only.
     static func isTransient(_ row: String) -> Bool {
         let body = row.trimmingCharacters(in: .whitespaces)
-        return row.hasPrefix("▎ ") || body.hasPrefix("tmux focus-events off") || body.hasPrefix("⎿  Tip:")
-            || body.hasPrefix("⎿ \u{00A0}Tip:") || isEffortIndicator(body)
+        return row.hasPrefix("▎ ") || isNotice(body) || body.hasPrefix("⎿  Tip:") || body.hasPrefix("⎿ \u{00A0}Tip:")
+            || isEffortIndicator(body)
     }
+
+    static func isNotice(_ body: String) -> Bool { body.hasPrefix("tmux focus-events off") }
 
     /// `◐ medium · /effort`, `● high · /effort` (right-aligned above the input box).
     static func isEffortIndicator(_ body: String) -> Bool {
         body.hasSuffix("· /effort") && body.count < 30
     }
 
-    /// The effort-indicator rows of `pane`: (row index, the row).
-    func effortIndicators(_ pane: String) -> [(index: Int, row: String)] {
-        pane.components(separatedBy: "\n").enumerated().compactMap { index, row in
-            Self.isEffortIndicator(row.trimmingCharacters(in: .whitespaces)) ? (index, row) : nil
-        }
+    /// The classic renderer puts the effort indicator, or at 200 columns the focus notice, at the
+    /// right of the footer row.
+    static let trailingNotice = #"^(.*\S)( {2,}([◐●○◑◒◓] \w+ · /effort|tmux focus-events off .*))$"#
+
+    /// The effort indicator `row` shows (on its own row or at the footer's right), with the
+    /// spaces before it (so its column counts); nil when it shows none.
+    static func effortIndicator(_ row: String) -> String? {
+        if isEffortIndicator(row.trimmingCharacters(in: .whitespaces)) { return row }
+        let trailing = replace(trailingNotice, in: row, with: "$2")
+        guard trailing != row, trailing.hasSuffix("· /effort") else { return nil }
+        return String(repeating: " ", count: row.count - trailing.count) + trailing
+    }
+
+    /// The rows of both panes, lined up. The classic renderer shows the focus notice on a row
+    /// of its own under the footer, which moves everything above it up a row: with `fromBottom`,
+    /// notice rows are taken out of both and the screens lined up from the bottom, claude-sim's
+    /// top rows left over (at most one per notice row taken out of the real capture) dropped —
+    /// the real CLI had pushed them into the history.
+    static func aligned(sim: String, real: String, fromBottom: Bool) -> (sim: [String], real: [String]) {
+        guard fromBottom else { return (trimmedBottom(split(sim)), trimmedBottom(split(real))) }
+        let notice = { (row: String) in isNotice(row.trimmingCharacters(in: .whitespaces)) }
+        let taken = split(real).filter(notice).count
+        var simRows = trimmedBottom(split(sim).filter { !notice($0) })
+        let realRows = trimmedBottom(split(real).filter { !notice($0) })
+        let extra = simRows.count - realRows.count
+        if extra > 0 && extra <= taken { simRows.removeFirst(extra) }
+        return (simRows, realRows)
+    }
+
+    static func split(_ pane: String) -> [String] { pane.components(separatedBy: "\n") }
+
+    /// Without blank and transient rows at the bottom (tmux leaves blank ones out of some captures).
+    static func trimmedBottom(_ rows: [String]) -> [String] {
+        var rows = rows
+        while let last = rows.last, last.trimmingCharacters(in: .whitespaces).isEmpty || isTransient(last) { rows.removeLast() }
+        return rows
     }
 
     static func replace(_ pattern: String, in text: String, with template: String) -> String {
@@ -403,13 +482,14 @@ final class SimSession: @unchecked Sendable {
         self.pane = pane
     }
 
-    static func start(_ arguments: [String], width: Int) async throws -> SimSession {
+    static func start(_ arguments: [String], width: Int, environment: [String: String] = [:]) async throws -> SimSession {
         let sim = BuiltProducts.executable("claude-sim")
         #expect(FileManager.default.isExecutableFile(atPath: sim), "build claude-sim first: \(sim)")
         let fixture = try TmuxFixture()
         let tmux = Tmux(transport: LocalTransport(), socket: .path(fixture.socketPath), executable: fixture.tmuxPath)
         do {
-            let pane = try await tmux.newSession("sim", command: [sim] + arguments, width: width, height: 40)
+            let pane = try await tmux.newSession("sim", command: [sim] + arguments, width: width, height: 40,
+                                                 environment: environment)
             try fixture.recordServerPID()
             return SimSession(fixture: fixture, tmux: tmux, pane: pane)
         } catch {
@@ -419,6 +499,11 @@ final class SimSession: @unchecked Sendable {
     }
 
     func stop() { fixture.stop() }
+
+    /// The pane's whole history and screen, as the `-full` captures were made.
+    func history() async throws -> String {
+        try await tmux.checked(["capture-pane", "-p", "-t", pane.target, "-S", "-", "-E", "-"]).stdoutText
+    }
 
     func press(_ key: TmuxKey, count: Int = 1) async throws { try await tmux.press(key, in: pane, count: count) }
 
