@@ -283,6 +283,10 @@ public struct AgentDriver: Sendable {
                         anchored = read
                     }
                 }
+            case .unknown where submission != nil && !profile.detectsReadiness:
+                // An agent whose only signal is the marker it was asked for: read on the whole
+                // scrollback with the submission (the visible screen alone says nothing).
+                anchored = profile.parse(try await scrollback(pane), after: submission)
             default:
                 break
             }
@@ -419,7 +423,7 @@ public struct AgentDriver: Sendable {
                 throw AgentError(code: .untrusted, message: "Claude Code didn't start because this folder isn't trusted "
                                  + "(remote.trust = \"decline\"; set it to \"accept\", or trust the folder by hand)", session: spec.name)
             case .stop:
-                throw AgentError(code: .untrusted, message: "Claude Code is waiting for a person to trust this folder "
+                throw AgentError(code: .dialogStopped, message: "Claude Code is waiting for a person to trust this folder "
                                  + "(remote.trust = \"stop\"): answer it in `escalator attach`, or set remote.trust = \"accept\"",
                                  session: spec.name)
             }
