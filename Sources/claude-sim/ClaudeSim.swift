@@ -165,8 +165,8 @@ struct ClaudeSim: ParsableCommand {
             session.tick()
             if let exit = session.exit {
                 session.recorder.exit(status: exit.status, reason: exit.message ?? "user exit")
-                terminal.leave()
-                if let message = exit.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+                terminal.leave(crashed: exit.message != nil)
+                if let message = exit.message { FileHandle.standardError.write(Data((message + "\r\n").utf8)) }
                 return exit.status
             }
             if windowChanged != 0 {

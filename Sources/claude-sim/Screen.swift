@@ -112,7 +112,9 @@ struct Screen {
             out += (classic ? [] : [""]) + Chrome.banner(model: model, cwd: session.config.cwd) + [""]
         case .echo(let text):
             out.append("")
-            let text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            // Line breaks around the prompt are not shown (a guarded paste begins with three).
+            let text = String(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed())
             if text.count > Self.echoLimit {
                 // A long prompt's echo: its first and last 2,500 characters around a rule that
                 // counts the lines left out.

@@ -44,9 +44,11 @@ final class Terminal {
         write((fullscreen ? "\u{1b}[?1049h" : "") + "\u{1b}[?2004h\u{1b}[?25l\u{1b}[H\u{1b}[2J")
     }
 
-    /// Undoes `enter()`; safe to call twice.
-    func leave() {
-        write("\u{1b}[?2004l\u{1b}[?25h" + (fullscreen ? "\u{1b}[?1049l" : "\r\n"))
+    /// Undoes `enter()`; safe to call twice. With `crashed`, the alternate screen stays, as a
+    /// program that dies leaves it (tmux then keeps showing it in the dead pane, so a message
+    /// written after this is seen; on the main screen tmux 3.3 would not show it).
+    func leave(crashed: Bool = false) {
+        write("\u{1b}[?2004l\u{1b}[?25h" + (fullscreen ? (crashed ? "\u{1b}[\(size().rows);1H\r\n" : "\u{1b}[?1049l") : "\r\n"))
         if isRaw {
             var restore = saved
             tcsetattr(input, TCSAFLUSH, &restore)
