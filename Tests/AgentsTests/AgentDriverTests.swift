@@ -163,7 +163,7 @@ struct AgentDriverTests {
     @Test func cancellingInterruptsTheAgentWithEscape() async throws {
         let h = try Harness()
         defer { h.stop() }
-        let d = h.driver(["--think-ms", "20000"])
+        let d = h.driver(["--think-ms", "8000"])
         let question = "Take your time."
         let asking = Task { try await d.ask(question) }
         try await waitUntil("the question to reach claude-sim", timeout: 30) { h.prompts().contains(question) }
@@ -171,10 +171,15 @@ struct AgentDriverTests {
         _ = await asking.result
         let pane = try await d.prepare()
         let profile = ClaudeCodeProfile()
+        // Interrupted before any output, the CLI (2.1.332, and claude-sim) takes the question back
+        // into its input box; the next question must not be appended to it.
         try await waitUntil("the turn to be interrupted", timeout: 15) {
-            let state = profile.parse(try await h.tmux.capture(pane))
-            return state.kind == .idle && AgentDriver.isInterruption(state)
+            let screen = try await h.tmux.capture(pane)
+            return profile.parse(screen).kind == .idle && profile.composerText(screen) == question
         }
+        let next = try await d.ask("And now a quick one.")
+        #expect(next.text == (try h.expectedAnswer("And now a quick one.", model: "sonnet")))
+        #expect(h.prompts().filter { !$0.hasPrefix("/") } == [question, "And now a quick one."])
     }
 
     @Test func markerProfileWorksWithAPlainProgram() async throws {

@@ -11,10 +11,10 @@ struct ClaudeSimTmuxTests {
     let sim = BuiltProducts.executable("claude-sim")
 
     /// Starts claude-sim with `arguments` (plus a record file); nil when tmux is missing.
-    func start(_ arguments: [String], columns: Int = 100, rows: Int = 40) throws -> (SimPane, String)? {
+    func start(_ arguments: [String], columns: Int = 100, rows: Int = 40, environment: [String] = []) throws -> (SimPane, String)? {
         #expect(FileManager.default.isExecutableFile(atPath: sim), "build claude-sim first: \(sim)")
         let record = NSTemporaryDirectory() + "claude-sim-record-\(UUID().uuidString.prefix(8)).jsonl"
-        guard let pane = try SimPane.start([sim, "--record", record, "--cwd", "/work/demo"] + arguments,
+        guard let pane = try SimPane.start(environment + [sim, "--record", record, "--cwd", "/work/demo"] + arguments,
                                             columns: columns, rows: rows) else { return nil }
         pane.cleanup.append(record)
         return (pane, record)
@@ -50,23 +50,27 @@ struct ClaudeSimTmuxTests {
         }
     }
 
-    // MARK: Looks and answers
+    // MARK: Renderers, platforms and answers
 
-    static let looks = [("2.0", "linux"), ("2.1", "linux"), ("2.1", "macos"), ("2.1.220", "linux"), ("2.1.220", "macos")]
+    /// (renderer, platform): claude-sim draws 2.1.332 only; the fullscreen renderer is its
+    /// default, the classic one what escalator starts the CLI with.
+    static let looks = [("fullscreen", "linux"), ("fullscreen", "macos"), ("classic", "linux"), ("classic", "macos")]
 
     @Test("answer equals --print-answer and the record holds the typed bytes",
           arguments: looks.map { "\($0.0)/\($0.1)" })
     func answersInEachLook(_ lookAndPlatform: String) async throws {
         let parts = lookAndPlatform.split(separator: "/").map(String.init)
-        guard let (pane, record) = try start(["--look", parts[0], "--platform", parts[1], "--model", "sonnet",
-                                              "--think-ms", "400"]) else { return }
+        let environment = parts[0] == "classic" ? ["/usr/bin/env", "CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN=1"] : []
+        guard let (pane, record) = try start(["--platform", parts[1], "--model", "sonnet", "--think-ms", "400"],
+                                             environment: environment) else { return }
         defer { pane.stop() }
         let question = "How do I read a file in Swift?"
         let state = try await ask(pane, question)
         #expect(state.answer == (try expectedAnswer(question, model: "sonnet")))
         let screen = try pane.capture()
         #expect(screen.contains(parts[1] == "macos" ? "⏺ " : "● "))
-        #expect(screen.contains("Claude Code v\(parts[0])"))
+        #expect(screen.contains(" ▐▛███▛█   Claude Code v2.1.332"))
+        #expect(try pane.run(["display-message", "-p", "-t", SimPane.target, "#{alternate_on}"]).hasPrefix(parts[0] == "classic" ? "0" : "1"))
         #expect(try promptBytes(record) == [Data(question.utf8)])
     }
 
@@ -112,7 +116,7 @@ struct ClaudeSimTmuxTests {
     // MARK: Dialogs and prompts
 
     @Test func trustDialogChosenByLabel() async throws {
-        guard let (pane, record) = try start(["--trust", "--look", "2.1.220"]) else { return }
+        guard let (pane, record) = try start(["--trust"]) else { return }
         defer { pane.stop() }
         let dialog = try await pane.waitFor("trust dialog") { $0.kind == .dialog }
         let menu = try #require(dialog.menu)
@@ -125,11 +129,12 @@ struct ClaudeSimTmuxTests {
     }
 
     @Test func trustDeclinedByEscExits() async throws {
-        guard let (pane, record) = try start(["--trust", "--look", "2.0"]) else { return }
+        guard let (pane, record) = try start(["--trust"]) else { return }
         defer { pane.stop() }
         let dialog = try await pane.waitFor("trust dialog") { $0.kind == .dialog }
-        #expect(dialog.menu?.title == "Do you trust the files in this folder?")
-        #expect(dialog.menu?.options.map(\.label) == ["Yes, proceed", "No, exit"])
+        #expect(dialog.dialogKind == .trust)
+        #expect(dialog.menu?.title == "Accessing workspace:")
+        #expect(dialog.menu?.options.map(\.label) == ["No, exit", "Yes, I trust this folder"])
         try await pane.perform(profile.cancelSteps)
         try await waitUntil("pane dead") { try pane.paneExit().dead }
         #expect(try records(record, kind: "trust").first?["label"] as? String == "No, exit")
@@ -137,7 +142,7 @@ struct ClaudeSimTmuxTests {
     }
 
     @Test func permissionApprovedThenAnswerSkipsToolRows() async throws {
-        guard let (pane, record) = try start(["--permission-every", "1", "--think-ms", "600"]) else { return }
+        guard let (pane, record) = try start(["--permission-mode", "default", "--permission-every", "1", "--think-ms", "600"]) else { return }
         defer { pane.stop() }
         let prompt = try await ask(pane, "Run something", until: .permission)
         let menu = try #require(prompt.menu)
@@ -148,16 +153,17 @@ struct ClaudeSimTmuxTests {
         let submission = profile.submission(for: "Run something")
         let idle = try await pane.waitFor("answer after approval", after: submission) { $0.kind == .idle && $0.answer != nil }
         #expect(idle.answer == (try expectedAnswer("Run something", model: "default")))
-        #expect(try pane.capture().contains("● Bash(echo sim-1)"))
+        #expect(try pane.capture().contains("  Ran 1 shell command"))
         let decision = try records(record, kind: "permission").first
         #expect(decision?["choice"] as? Int == 2)
     }
 
     @Test func permissionAnsweredByDigitAndRefusedByEsc() async throws {
-        guard let (pane, record) = try start(["--permission-every", "1", "--think-ms", "400", "--look", "2.0"]) else { return }
+        guard let (pane, record) = try start(["--permission-mode", "default", "--permission-every", "1", "--think-ms", "400"]) else { return }
         defer { pane.stop() }
         let first = try await ask(pane, "One", until: .permission)
-        #expect(first.menu?.options.last?.label == "No, and tell Claude what to do differently (esc)")
+        #expect(first.menu?.options.map(\.label) == ["Yes", "Yes, and always allow access to /work/demo from this project",
+                                                      "Yes, and switch to auto mode · auto mode handles these prompts for you", "No"])
         try pane.type("1")
         try await pane.waitFor("answer") { $0.kind == .idle && $0.answer != nil }
         try await ask(pane, "Two", until: .permission)
@@ -175,38 +181,38 @@ struct ClaudeSimTmuxTests {
         guard let (pane, _) = try start(["--think-ms", "200"]) else { return }
         defer { pane.stop() }
         try await pane.waitFor("idle") { $0.kind == .idle }
-        try await pane.perform(profile.submission(for: try #require(profile.modelCommand(nil))).steps)
+        try await pane.perform(profile.command(try #require(profile.modelCommand(nil))).steps)
         let picker = try #require(try await pane.waitFor("picker") { $0.kind == .picker }.picker)
-        #expect(picker.options.map(\.label) == ["Default (recommended)", "Opus", "Sonnet", "Haiku"])
+        #expect(picker.options.map(\.label) == ["Default (recommended)", "Opus", "Fable", "Sonnet", "Haiku"])
         #expect(picker.current == 0)
         #expect(picker.cursor == 0)
-        #expect(picker.footer == "Enter to confirm · Esc to exit")
+        #expect(picker.footer == "s to use this session only · Enter to save · Esc to cancel")
         try pane.key("Down")
         let moved = try #require(try await pane.waitFor("cursor moved") { $0.picker?.cursor == 1 }.picker)
         #expect(moved.current == 0)
         try await pane.perform(profile.select(try #require(moved.index(ofLabel: "Sonnet")), in: moved))
         try await pane.waitFor("idle after switch") { $0.kind == .idle }
-        #expect(profile.modelSwitchResult(try pane.capture()) == .switched(label: "Sonnet 4.6"))
+        #expect(profile.modelSwitchResult(try pane.capture()) == .switched(label: "Sonnet 5.5"))
         let state = try await ask(pane, "Which model?")
         #expect(state.answer == (try expectedAnswer("Which model?", model: "sonnet")))
     }
 
     @Test func newerPickerSessionOnlyAndEsc() async throws {
-        guard let (pane, _) = try start(["--look", "2.1.220", "--model", "haiku"]) else { return }
+        guard let (pane, _) = try start(["--model", "haiku"]) else { return }
         defer { pane.stop() }
         try await pane.waitFor("idle") { $0.kind == .idle }
-        try await pane.perform(profile.submission(for: "/model").steps)
+        try await pane.perform(profile.command("/model").steps)
         let picker = try #require(try await pane.waitFor("picker") { $0.kind == .picker }.picker)
-        #expect(picker.current == 3 && picker.cursor == 3)
+        #expect(picker.current == 4 && picker.cursor == 4)
         #expect(picker.footer?.contains("s to use this session only") == true)
         try await pane.perform(profile.selectForSession(1, in: picker))
         try await pane.waitFor("idle after s") { $0.kind == .idle }
-        #expect(profile.modelSwitchResult(try pane.capture()) == .switched(label: "Opus 4.6"))
-        try await pane.perform(profile.submission(for: "/model").steps)
+        #expect(profile.modelSwitchResult(try pane.capture()) == .switched(label: "Opus 5.5"))
+        try await pane.perform(profile.command("/model").steps)
         let again = try #require(try await pane.waitFor("picker with Opus current") { $0.picker?.current == 1 }.picker)
         try await pane.perform(profile.cancelSteps)
         try await pane.waitFor("idle after esc") { $0.kind == .idle }
-        #expect(profile.modelSwitchResult(try pane.capture()) == .kept(label: "Opus 4.6"))
+        #expect(profile.modelSwitchResult(try pane.capture()) == .kept(label: "Opus 5.5"))
         _ = again
     }
 
@@ -214,11 +220,11 @@ struct ClaudeSimTmuxTests {
         guard let (pane, _) = try start([]) else { return }
         defer { pane.stop() }
         try await pane.waitFor("idle") { $0.kind == .idle }
-        try await pane.perform(profile.submission(for: "/model haiku").steps)
-        try await waitUntil("haiku set") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Haiku 4.5") }
-        try await pane.perform(profile.submission(for: "/model default").steps)
-        try await waitUntil("default set") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Opus 4.6 (default)") }
-        try await pane.perform(profile.submission(for: "/model gpt-9").steps)
+        try await pane.perform(profile.command("/model haiku").steps)
+        try await waitUntil("haiku set") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Haiku 5.5") }
+        try await pane.perform(profile.command("/model default").steps)
+        try await waitUntil("default set") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Opus 5.5 (default)") }
+        try await pane.perform(profile.command("/model gpt-9").steps)
         try await waitUntil("rejected") { profile.modelSwitchResult(try pane.capture()) == .rejected(message: "Model 'gpt-9' not found") }
     }
 
@@ -246,30 +252,51 @@ struct ClaudeSimTmuxTests {
     }
 
     @Test func switchModelConfirmAfterAnAnswer() async throws {
-        guard let (pane, _) = try start(["--confirm-switch", "--look", "2.1.220", "--think-ms", "200"]) else { return }
+        // --confirm-switch is accepted for old command lines; 2.1.332 always asks.
+        guard let (pane, _) = try start(["--confirm-switch", "--think-ms", "200"]) else { return }
         defer { pane.stop() }
         try await pane.waitFor("idle") { $0.kind == .idle }
         // No answer yet: the switch is immediate.
-        try await pane.perform(profile.submission(for: "/model sonnet").steps)
-        try await waitUntil("sonnet") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Sonnet 4.6") }
+        try await pane.perform(profile.command("/model sonnet").steps)
+        try await waitUntil("sonnet") { profile.modelSwitchResult(try pane.capture()) == .switched(label: "Sonnet 5.5") }
         try await ask(pane, "Hello")
-        try await pane.perform(profile.submission(for: "/model haiku").steps)
+        try await pane.perform(profile.command("/model haiku").steps)
         let confirm = try await pane.waitFor("confirm") { $0.kind == .dialog }
         let menu = try #require(confirm.menu)
         #expect(menu.title == "Switch model?")
+        #expect(confirm.dialogKind == .switchModel)
+        #expect(menu.options.map(\.label) == ["Yes, switch to Haiku 5.5", "No, go back"])
         let yes = try #require(menu.index(ofLabel: "Yes, switch to"))
         try await pane.perform(profile.select(yes, in: menu))
         try await waitUntil("haiku") {
-            profile.modelSwitchResult(try pane.capture()) == .switched(label: "Haiku 4.5")
+            profile.modelSwitchResult(try pane.capture()) == .switched(label: "Haiku 5.5")
         }
     }
 
     @Test func apiErrorAtSecondQuestion() async throws {
-        guard let (pane, _) = try start(["--api-error-at", "2", "--think-ms", "200", "--look", "2.1.220"]) else { return }
+        guard let (pane, _) = try start(["--api-error-at", "2", "--api-error", "529", "--think-ms", "200"]) else { return }
         defer { pane.stop() }
         try await ask(pane, "Fine")
         let failed = try await ask(pane, "Overloaded", until: .error)
-        #expect(failed.detail?.hasPrefix("API Error: 529") == true)
+        #expect(failed.detail?.hasPrefix("API Error: 529 Overloaded") == true)
+        #expect(failed.errorKind == .overloaded)
+        #expect(profile.composerText(try pane.capture()) == "Resend your message to try again")
+    }
+
+    @Test func apiRetryRowsThenTheFinalError() async throws {
+        guard let (pane, _) = try start(["--api-error-at", "1", "--api-error", "429", "--api-retries", "3",
+                                         "--retry-ms", "1000", "--think-ms", "100"]) else { return }
+        defer { pane.stop() }
+        try await pane.waitFor("idle") { $0.kind == .idle }
+        let submission = profile.submission(for: "Busy API")
+        try await pane.perform(submission.steps)
+        let first = try await pane.waitFor("a bare retry row", after: submission) { $0.retryAttempt == 1 }
+        #expect(first.kind == .busy)
+        #expect(profile.retryStatus(try pane.capture())?.cause == .other)
+        let third = try await pane.waitFor("the third retry row", after: submission) { $0.retryAttempt == 3 }
+        #expect(third.errorKind == .rateLimit && third.retryOf == 10)
+        let failed = try await pane.waitFor("the final error", after: submission) { $0.kind == .error }
+        #expect(failed.detail == "API Error: Request rejected (429) · Rate limited")
     }
 
     @Test func crashAfterOneQuestion() async throws {
@@ -292,7 +319,7 @@ struct ClaudeSimTmuxTests {
         guard let (pane, _) = try start(["--think-ms", "200"]) else { return }
         defer { pane.stop() }
         func cost() async throws -> Double {
-            try await pane.perform(profile.submission(for: "/cost").steps)
+            try await pane.perform(profile.command("/cost").steps)
             var value: Double?
             try await waitUntil("cost block") {
                 let lines = try pane.capture().split(separator: "\n")
@@ -337,13 +364,28 @@ struct ClaudeSimTmuxTests {
         #expect(rows.contains { $0.count > 60 && $0.hasPrefix("  ") })
     }
 
-    @Test func escInterruptsABusyTurn() async throws {
+    @Test func escBeforeAnyOutputPutsTheQuestionBack() async throws {
         guard let (pane, _) = try start(["--think-ms", "20000"]) else { return }
         defer { pane.stop() }
         try await ask(pane, "Never finishes", until: .busy)
         try pane.key("Escape")
         let state = try await pane.waitFor("interrupted") { $0.kind == .idle }
-        #expect(state.detail?.contains("Interrupted") == true)
+        // As 2.1.332 does: the echo goes, the question is back in the input box.
+        #expect(state.echoCount == 0)
+        #expect(profile.composerText(try pane.capture()) == "Never finishes")
+        try pane.key("C-u")
+        try await waitUntil("the box emptied by Ctrl-U") { profile.composerText(try pane.capture()) == "" }
+    }
+
+    @Test func escAfterAToolCallEndsTheTurnInterrupted() async throws {
+        guard let (pane, _) = try start(["--permission-every", "1", "--think-ms", "6000"]) else { return }
+        defer { pane.stop() }
+        try await ask(pane, "Use a tool", until: .busy)
+        // Auto mode: the tool runs without a prompt.
+        try await waitUntil("the tool call") { try pane.capture().contains("● Running echo sim-1") }
+        try pane.key("Escape")
+        let state = try await pane.waitFor("interrupted") { $0.kind == .idle }
+        #expect(state.detail?.contains("Interrupted · What should Claude do instead?") == true)
     }
 
     @Test func timerAppearsInSpinnerAfterThreshold() async throws {
@@ -351,7 +393,7 @@ struct ClaudeSimTmuxTests {
         defer { pane.stop() }
         try await ask(pane, "Slow", until: .busy)
         let state = try await pane.waitFor("live counter") { $0.kind == .busy && $0.detail?.contains("tokens") == true }
-        #expect(state.detail?.contains("· thinking)") == true)
+        #expect(state.detail?.range(of: #"… \(\d+s · ↓ \d+ tokens\)$"#, options: .regularExpression) != nil, "\(String(describing: state.detail))")
     }
 
     @Test func fullscreenDrawsOnTheAlternateScreen() async throws {
