@@ -10,8 +10,8 @@ import Foundation
 ///   is normalized, trimmed or read as a key. (The markers themselves never are content: a
 ///   sender such as `Tmux.paste` removes them from the text first.)
 /// - Typed bytes (outside a paste) are text only from 0x20 up, except DEL: CR or LF is Enter,
-///   DEL/BS is backspace, ESC starts a key sequence, Ctrl-C and Tab are keys, and the other
-///   control bytes (NUL among them) are ignored.
+///   DEL/BS is backspace, ESC starts a key sequence, Ctrl-C, Ctrl-U (delete to the start of the
+///   line) and Tab are keys, and the other control bytes (NUL among them) are ignored.
 /// - Enter submits only a composer that is not blank (`Session.isBlank`: empty, or only the
 ///   whitespace JavaScript's `trim` removes). A blank composer is not submitted, records
 ///   nothing and keeps its text; Esc clears it. Enter during a busy turn does not submit either.
@@ -19,7 +19,8 @@ import Foundation
 ///   the recorded bytes.
 ///
 /// Permission decisions: `{"kind":"permission","index":N,"choice":K,"label":"…"}` (choice 0
-/// means Esc). Trust decisions: `{"kind":"trust","label":"…"}`. The exit:
+/// means Esc). Trust decisions: `{"kind":"trust","label":"…"}`. Limit-menu and `Switch model?`
+/// answers: `{"kind":"limit-menu"|"switch-model","choice":K,"label":"…"}`. The exit:
 /// `{"kind":"exit","status":S,"reason":"…"}`.
 struct Recorder {
     let path: String?
