@@ -125,11 +125,17 @@ extension ClaudeCodeProfile {
             PaneText.collapsed(sent.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
                 .first(where: { !PaneText.trimmed(String($0)).isEmpty }).map(String.init) ?? sent)
         }
+        // The echo is drawn as markdown (`# heading` without its `#`, `**bold**` without the
+        // stars, code without backticks): compared on letters and digits too.
+        let wantedKey = wanted.map(Self.echoKey)
         func shows(_ row: Int) -> Bool {
-            guard let wanted else { return true }
+            guard let wanted, let wantedKey else { return true }
             let shown = PaneText.collapsed(Markers.echoText(lines[row]) ?? "")
             if shown.hasPrefix("[Pasted text") { return true }
-            return !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted))
+            if !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted)) { return true }
+            let shownKey = Self.echoKey(shown)
+            if wantedKey.isEmpty { return index != nil }  // nothing to compare ("#", "?"): trust the count
+            return !shownKey.isEmpty && (wantedKey.hasPrefix(shownKey) || shownKey.hasPrefix(wantedKey))
         }
         if let index {
             guard index >= 0 && index < echoes.count else { return (nil, false) }
@@ -144,6 +150,11 @@ extension ClaudeCodeProfile {
         guard !echoes.isEmpty else { return (nil, startsMidAnswer(lines)) }
         let match = echoes.last(where: shows)
         return (match, match != nil)
+    }
+
+    /// The letters and digits of an echo, in order: what survives the CLI's markdown rendering.
+    static func echoKey(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
     }
 
     /// Whether rows with no echo on them begin inside an answer (its echo scrolled off the
