@@ -127,15 +127,17 @@ extension ClaudeCodeProfile {
         }
         // The echo is drawn as markdown (`# heading` without its `#`, `**bold**` without the
         // stars, code without backticks): compared on letters and digits too.
-        let wantedKey = wanted.map(Self.echoKey)
+        // A fenced block's opening line is not drawn at all, so the whole text's key is used.
+        let wantedKey = sent.map(Self.echoKey)
         func shows(_ row: Int) -> Bool {
             guard let wanted, let wantedKey else { return true }
             let shown = PaneText.collapsed(Markers.echoText(lines[row]) ?? "")
             if shown.hasPrefix("[Pasted text") { return true }
             if !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted)) { return true }
             let shownKey = Self.echoKey(shown)
-            if wantedKey.isEmpty { return index != nil }  // nothing to compare ("#", "?"): trust the count
-            return !shownKey.isEmpty && (wantedKey.hasPrefix(shownKey) || shownKey.hasPrefix(wantedKey))
+            // Nothing to compare ("#", "?", "```"): trust the count.
+            if wantedKey.isEmpty || shownKey.isEmpty { return index != nil }
+            return wantedKey.contains(shownKey) || shownKey.hasPrefix(wantedKey)
         }
         if let index {
             guard index >= 0 && index < echoes.count else { return (nil, false) }
