@@ -14,7 +14,8 @@ struct RealClaudeCodeDeliveryTests {
     /// documented rules (README "Safe delivery"), not from the product's code: CR LF and CR as LF,
     /// tabs as four spaces, trailing line feeds dropped; `pasted` wraps the text in the CLI's
     /// `\n\n<pasted_content id="X">\n…\n</pasted_content id="X">\n` (escaping a closing tag inside
-    /// as `<\/pasted_content`), `guarded-paste` wraps three line feeds and the text the same way.
+    /// as `<\/pasted_content` and an opening one as `<\pasted_content`), `guarded-paste` wraps
+    /// three line feeds and the text the same way.
     static func arrives(_ received: String, as question: String, form: DeliveryForm) -> Bool {
         var text = question.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             .replacingOccurrences(of: "\t", with: "    ")
@@ -24,10 +25,20 @@ struct RealClaudeCodeDeliveryTests {
             return received == text
         case .pasted, .guardedPaste:
             let inner = (form == .guardedPaste ? "\n\n\n" : "") + text.replacingOccurrences(of: "</pasted_content", with: "<\\/pasted_content")
+                .replacingOccurrences(of: "<pasted_content", with: "<\\pasted_content")
             guard received.hasPrefix("\n\n<pasted_content id=\""), let close = received.range(of: "\">\n") else { return false }
             let id = received[received.index(received.startIndex, offsetBy: 22)..<close.lowerBound]
             return received == "\n\n<pasted_content id=\"\(id)\">\n\(inner)\n</pasted_content id=\"\(id)\">\n"
         }
+    }
+
+    /// Whether the question, once its line ends are normalised and trailing line feeds dropped,
+    /// ends in a space (the composer would trim it).
+    static func normalisedEndsInSpace(_ question: String) -> Bool {
+        var text = question.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .replacingOccurrences(of: "\t", with: "    ")
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text.hasSuffix(" ")
     }
 
     /// Questions the composer would act on if typed as they are: they must never go in plain.
@@ -35,6 +46,7 @@ struct RealClaudeCodeDeliveryTests {
         guard let first = question.unicodeScalars.first else { return false }
         let word = question.trimmingCharacters(in: .whitespaces).lowercased()
         return !(first.properties.isAlphabetic || first.properties.numericType != nil) || question.contains("@")
+            || normalisedEndsInSpace(question)
             || ["exit", "quit", ":q", ":q!", ":wq", ":wq!"].contains(word)
     }
 

@@ -9,10 +9,12 @@
 ///   shell mode before the paste is looked at;
 /// - a shorter paste is the composer's text itself: `/…` runs a slash command, `!…` a shell
 ///   command, `@path` attaches a file, `exit`/`quit` leave the CLI;
-/// - tabs become four spaces and CR LF becomes LF; trailing line feeds are dropped.
+/// - tabs become four spaces and CR LF becomes LF; trailing line feeds are dropped; the
+///   composer's own text loses its trailing spaces; inside pasted content `<pasted_content` and
+///   `</pasted_content` are escaped as `<\pasted_content` and `<\/pasted_content`.
 ///
-/// So: a question whose first character is a letter or digit, with no `@`, that is not an exit
-/// word goes in as it is (``DeliveryForm/plain``, or ``DeliveryForm/pasted`` when long); any
+/// So: a question whose first character is a letter or digit, with no `@`, not ending in a
+/// space, that is not an exit word goes in as it is (``DeliveryForm/plain``, or ``DeliveryForm/pasted`` when long); any
 /// other goes in after three line feeds (``DeliveryForm/guardedPaste``), which makes it a
 /// placeholder whose first character is a line feed. Enter is always a separate key.
 extension ClaudeCodeProfile {
@@ -37,7 +39,9 @@ extension ClaudeCodeProfile {
         let first = text.unicodeScalars.first
         let startsSafely = first.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
         let exitWord = exitWords.contains(text.trimmingCharacters(in: .whitespaces).lowercased())
-        if !startsSafely || text.contains("@") || exitWord { return .guardedPaste }
+        // The composer trims trailing spaces of its own text; a placeholder paste keeps them.
+        let trailingSpace = text.last.map { $0 == " " } ?? false
+        if !startsSafely || text.contains("@") || exitWord || trailingSpace { return .guardedPaste }
         let lineFeeds = text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         return text.utf16.count > placeholderCharacters || lineFeeds > placeholderLineFeeds ? .pasted : .plain
     }

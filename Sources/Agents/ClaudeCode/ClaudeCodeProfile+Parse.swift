@@ -135,8 +135,9 @@ extension ClaudeCodeProfile {
             if shown.hasPrefix("[Pasted text") { return true }
             if !shown.isEmpty && (wanted.hasPrefix(shown) || shown.hasPrefix(wanted)) { return true }
             let shownKey = Self.echoKey(shown)
-            // Nothing to compare ("#", "?", "```"): trust the count.
-            if wantedKey.isEmpty || shownKey.isEmpty { return index != nil }
+            // A question of punctuation only ("#", "?", "/\"&`") matches an echo of punctuation
+            // only, never a driver command such as `❯ /clear`.
+            if wantedKey.isEmpty || shownKey.isEmpty { return wantedKey.isEmpty && shownKey.isEmpty }
             return wantedKey.contains(shownKey) || shownKey.hasPrefix(wantedKey)
         }
         if let index {
