@@ -30,6 +30,9 @@ public enum AssessmentStrategies {
 
     public static var names: [String] { all.map(\.name) + learnedNames }
 
+    /// The learned strategies that read the question's embedding (an embeddings server is needed).
+    public static let embeddingNames: Set<String> = ["embedding-logistic", "embedding-knn", "combined"]
+
     /// The strategy called `name`, or an error listing the known names. Learned strategies made
     /// here read the config file and environment on first use; prefer
     /// ``named(_:settings:embeddingCache:)`` where the settings are at hand.
