@@ -4,16 +4,22 @@ import Logging
 /// tmux on top of any ``Transport``: sessions, byte-exact paste, named keys, screen capture,
 /// change notification and a cross-process lock per pane.
 ///
-/// Every tmux invocation is an argument vector. Text reaches a pane only through
-/// `load-buffer -` (fed from the command's standard input) and `paste-buffer -p` (bracketed
-/// paste), never through a shell string or as key names; keys are sent by name with `send-keys`.
+/// Every tmux invocation is an argument vector. Text reaches a pane only through a tmux buffer
+/// (`set-buffer` with the text as one quoted argument, or `load-buffer -` fed from standard
+/// input) and `paste-buffer -p` (bracketed paste), never through a shell string or as key names;
+/// keys are sent by name with `send-keys`.
 ///
 /// Short commands (`capture-pane`, `send-keys`, `display-message -p`, `show-options`,
-/// `set-option`, `has-session`, `wait-for -U`) go through one long-lived control-mode client per
-/// session (`tmux -C attach-session`, see `TmuxControlClient`) when they fit on one tmux
-/// command line; its `%output` notifications also drive ``waitForScreen(in:timeout:joinWrappedLines:until:)``.
+/// `set-option`, `has-session`, `set-buffer`, `paste-buffer`, `wait-for -U`) go through one
+/// long-lived control-mode client per session (`tmux -C attach-session`, see `TmuxControlClient`);
+/// its `%output` notifications also drive ``waitForScreen(in:timeout:joinWrappedLines:until:)``.
+/// A second control client per session, which receives no pane output, waits for pane locks
+/// (`wait-for -L`, which blocks its client until granted). Over SSH this keeps a question to the
+/// one connection's open channels: starting a command costs a new channel and the remote
+/// user's shell start-up (hundreds of milliseconds with a heavy `~/.bashrc`).
 /// When control mode fails the command runs as its own process (the exec path), and a new
-/// client is started on a later use. Pastes always take the exec path (stdin bytes).
+/// client is started on a later use. Texts that are not valid UTF-8 or longer than
+/// ``controlPasteLimit`` are pasted by exec (`load-buffer -`).
 public struct Tmux: Sendable {
     /// Where tmux runs.
     public let transport: any Transport
@@ -28,6 +34,9 @@ public struct Tmux: Sendable {
     private let logger: Logger
     /// The control clients shared by this value and its copies; nil when control mode is off.
     private let control: TmuxControlPool?
+    /// The lock-waiting control clients (one per session, no pane output), kept apart from
+    /// `control` so a command is never queued behind a lock wait.
+    private let lockControl: TmuxControlPool?
 
     /// Creates a tmux driver.
     /// - Parameters:
@@ -49,6 +58,7 @@ public struct Tmux: Sendable {
         self.commandTimeout = commandTimeout
         self.logger = logger
         self.control = controlMode ? TmuxControlPool() : nil
+        self.lockControl = controlMode ? TmuxControlPool() : nil
     }
 
     /// The full argument vector for a tmux command.
@@ -69,18 +79,31 @@ public struct Tmux: Sendable {
 
     /// Counters of this value's control-mode use (shared with its copies).
     public var controlStatistics: TmuxControlStatistics {
-        control?.statistics ?? TmuxControlStatistics(clientsStarted: 0, liveClients: 0, controlCommands: 0, execCommands: 0)
+        let zero = TmuxControlStatistics(clientsStarted: 0, liveClients: 0, controlCommands: 0, execCommands: 0)
+        let main = control?.statistics ?? zero, locks = lockControl?.statistics ?? zero
+        return TmuxControlStatistics(clientsStarted: main.clientsStarted + locks.clientsStarted,
+                                     liveClients: main.liveClients + locks.liveClients,
+                                     controlCommands: main.controlCommands + locks.controlCommands,
+                                     execCommands: main.execCommands + locks.execCommands)
     }
 
     /// Ends this value's control-mode clients (later commands start new ones as needed).
     public func closeControlClients() async {
         await control?.closeAll()
+        await lockControl?.closeAll()
     }
 
     /// The argument vector of the control-mode client for `session`: UTF-8 (`-u`), never starting
     /// a server (`-N`), ignoring its size so the agent's window keeps its fixed size.
     func controlCommand(session: String) -> [String] {
         [executable] + socket.arguments + ["-u", "-N", "-C", "attach-session", "-f", "ignore-size", "-t", "=\(session)"]
+    }
+
+    /// The argument vector of the lock-waiting control client for `session`: as
+    /// ``controlCommand(session:)`` but sent no pane output (`no-output`), as it reads only when
+    /// it waits for a lock.
+    func lockControlCommand(session: String) -> [String] {
+        [executable] + socket.arguments + ["-u", "-N", "-C", "attach-session", "-f", "ignore-size,no-output", "-t", "=\(session)"]
     }
 
     /// Whether `arguments` may go through a control client, and whether re-running it by exec
@@ -98,6 +121,8 @@ public struct Tmux: Sendable {
         case "display-message": return targeted && arguments.contains("-p") ? true : nil
         case "send-keys": return targeted ? false : nil
         case "wait-for": return arguments.count == 3 && arguments[1] == "-U" ? false : nil
+        case "set-buffer", "delete-buffer": return arguments.contains("-b") ? true : nil
+        case "paste-buffer": return targeted && arguments.contains("-b") ? false : nil
         default: return nil
         }
     }
@@ -223,6 +248,7 @@ public struct Tmux: Sendable {
     public func killSession(_ name: String) async throws {
         try Self.validate(sessionName: name)
         await control?.close(session: name)
+        await lockControl?.close(session: name)
         _ = try await run(["kill-session", "-t", "=\(name)"])
     }
 
@@ -245,14 +271,19 @@ public struct Tmux: Sendable {
     /// Kills this socket's tmux server (only this socket's).
     public func killServer() async throws {
         await control?.closeAll()
+        await lockControl?.closeAll()
         _ = try await run(["kill-server"])
     }
 
     // MARK: Input
 
-    /// Pastes `text` into `pane` byte for byte with bracketed paste (`load-buffer -` then
-    /// `paste-buffer -p -r -d`). Embedded bracketed-paste markers are removed first so the text
-    /// can never end the paste early; line feeds are kept as line feeds.
+    /// The longest text (bytes) pasted through the control client; longer texts are loaded by
+    /// exec (`load-buffer -`), so one control line never grows without bound.
+    public static let controlPasteLimit = 512 * 1024
+
+    /// Pastes `text` into `pane` byte for byte with bracketed paste (the text into a fresh tmux
+    /// buffer, then `paste-buffer -p -r -d`). Embedded bracketed-paste markers are removed first so
+    /// the text can never end the paste early; line feeds are kept as line feeds.
     public func paste(_ text: String, into pane: TmuxPane) async throws {
         try await paste(bytes: Array(text.utf8), into: pane)
     }
@@ -262,6 +293,11 @@ public struct Tmux: Sendable {
         let data = TmuxText.removingPasteMarkers(bytes)
         guard !data.isEmpty else { return }
         let buffer = "escalator-" + UUID().uuidString.prefix(13).lowercased()
+        if let text = String(validating: data, as: UTF8.self), data.count <= Self.controlPasteLimit,
+           try await pasteThroughControl(text, buffer: buffer, into: pane) {
+            logger.debug("pasted", metadata: ["pane": "\(pane)", "bytes": "\(data.count)", "via": "control"])
+            return
+        }
         // One tmux invocation: load the buffer from stdin, then paste and delete it (";" is tmux's
         // command separator, passed as its own argument).
         do {
@@ -272,6 +308,37 @@ public struct Tmux: Sendable {
             throw error
         }
         logger.debug("pasted", metadata: ["pane": "\(pane)", "bytes": "\(data.count)"])
+    }
+
+    /// Pastes `text` with two control-client commands (`set-buffer`, then `paste-buffer`) on
+    /// `pane`'s session client. Returns false, having pasted nothing, when control mode is not
+    /// available (the caller then loads the buffer by exec).
+    private func pasteThroughControl(_ text: String, buffer: String, into pane: TmuxPane) async throws -> Bool {
+        guard control != nil, let client = await controlClient(preferring: pane.session) else { return false }
+        let load = ["set-buffer", "-b", buffer, "--", text]
+        guard let line = TmuxCommandLine.encode(load) else { return false }
+        let loaded: CommandResult
+        do {
+            loaded = try await client.execute(line, timeout: commandTimeout)
+        } catch let failure as TmuxControlClient.Failure {
+            // set-buffer is harmless to repeat, and nothing was pasted: let the exec path do it.
+            logger.debug("control client failed; pasting by exec", metadata: ["error": "\(failure)"])
+            await control?.discard(client)
+            _ = try? await run(["delete-buffer", "-b", buffer])
+            return false
+        }
+        guard loaded.succeeded else {
+            throw RemoteError(.tmuxFailed, call: "tmux set-buffer", cCode: loaded.exitStatus, libraryMessage: loaded.stderrText,
+                              message: "tmux could not load the text to paste into \(pane) on \(transport.endpointDescription)")
+        }
+        control?.note(control: true)
+        do {
+            try await checked(["paste-buffer", "-p", "-r", "-d", "-b", buffer, "-t", pane.target], session: pane.session)
+        } catch {
+            _ = try? await run(["delete-buffer", "-b", buffer])
+            throw error
+        }
+        return true
     }
 
     /// Types `text` as literal keys (`send-keys -l -- TEXT`): never interpreted as key names.
@@ -441,10 +508,7 @@ public struct Tmux: Sendable {
     public func acquireLock(_ pane: TmuxPane, timeout: Duration = .seconds(60)) async throws -> TmuxPaneLock {
         let name = lockName(for: pane)
         let lock = TmuxPaneLock(tmux: self, name: name)
-        let stream = try await transport.start(command(["wait-for", "-L", name]))
-        let waiter = Task.detached { () throws -> CommandResult in
-            try await stream.finish(timeout: .seconds(24 * 3600))
-        }
+        let waiter = try await lockWaiter(name, session: pane.session)
         // A holder killed without releasing (SIGKILL) would keep the pane locked for good: while
         // waiting, break a lock whose owner is gone (see breakStaleLock).
         let breaker = Task.detached { [self] in await breakStaleLock(pane, name: name) }
@@ -475,11 +539,9 @@ public struct Tmux: Sendable {
             // Abandoned: release the lock when (if) the pending wait is granted.
             Task.detached {
                 if let result = try? await waiter.value, result.succeeded { try? await lock.release() }
-                await stream.close()
             }
             throw error
         }
-        await stream.close()
         guard outcome.succeeded else {
             throw RemoteError(.tmuxFailed, call: "tmux wait-for -L", cCode: outcome.exitStatus,
                               libraryMessage: outcome.stderrText, message: "could not lock pane \(pane)")
@@ -487,6 +549,56 @@ public struct Tmux: Sendable {
         _ = try? await run(["set-option", "-g", Self.ownerOption(name), Self.ownerTag])
         logger.debug("pane locked", metadata: ["lock": "\(name)"])
         return lock
+    }
+
+    /// A task that waits until tmux grants the lock `name` (`wait-for -L`): on the session's
+    /// lock-waiting control client when control mode works, else as its own process.
+    private func lockWaiter(_ name: String, session: String) async throws -> Task<CommandResult, any Error> {
+        // A control client gets `wait-for -L`'s %end at once, but its queue stops there until the
+        // lock is granted: the reply to the command after it marks the grant.
+        let lines = [["wait-for", "-L", name], ["display-message", "-p", "granted"]].compactMap(TmuxCommandLine.encode)
+        if let lockControl, lines.count == 2 {
+            let transport = self.transport, argv = lockControlCommand(session: session), timeout = commandTimeout, logger = self.logger
+            let client = await lockControl.client(for: session) {
+                do {
+                    return try await TmuxControlClient.attach(session: session, transport: transport, argv: argv, timeout: timeout)
+                } catch {
+                    logger.debug("lock control client unavailable", metadata: ["session": "\(session)", "error": "\(error)"])
+                    return nil
+                }
+            }
+            if let client {
+                return Task.detached { [logger] () throws -> CommandResult in
+                    do {
+                        let result = try await client.execute(lines.joined().map { $0 }, timeout: .seconds(24 * 3600), replies: 2)
+                        lockControl.note(control: true)
+                        return result
+                    } catch let failure as TmuxControlClient.Failure {
+                        await lockControl.discard(client)
+                        // Not sent: wait by exec instead. Sent: the wait may be queued at tmux for
+                        // a client that is gone; a grant to it is broken as an ownerless lock.
+                        guard !failure.sent else { throw RemoteError(.connectionLost, call: "tmux wait-for -L", message: "\(failure)") }
+                        logger.debug("lock control client failed before sending; waiting by exec", metadata: ["error": "\(failure)"])
+                        return try await self.execLockWait(name)
+                    }
+                }
+            }
+        }
+        return Task.detached { try await self.execLockWait(name) }
+    }
+
+    /// `wait-for -L name` as its own process, until granted.
+    private func execLockWait(_ name: String) async throws -> CommandResult {
+        lockControl?.note(control: false)
+        let stream = try await transport.start(command(["wait-for", "-L", name]))
+        do {
+            let result = try await stream.finish(timeout: .seconds(24 * 3600))
+            await stream.close()
+            return result
+        } catch {
+            await stream.close()
+            throw error
+        }
     }
 
     /// The global user option naming a lock's holder (`host:pid`).

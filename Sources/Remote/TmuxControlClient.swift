@@ -9,13 +9,13 @@ import Synchronization
 /// single quotes tmux expands nothing (`$`, `~`, `#`, `;`, `{`, `\` are literal).
 public enum TmuxCommandLine {
     /// The command line with its terminating line feed, or nil when the vector cannot be carried
-    /// on one control-mode line (empty, or an argument holds a line feed or NUL byte). Such
-    /// commands must take the exec path.
+    /// on one control-mode line (empty, or an argument holds a NUL byte). Such commands must take
+    /// the exec path.
     public static func encode(_ arguments: [String]) -> [UInt8]? {
         guard !arguments.isEmpty else { return nil }
         var line: [UInt8] = []
         for (index, argument) in arguments.enumerated() {
-            if argument.utf8.contains(where: { $0 == 0x0A || $0 == 0x00 }) { return nil }
+            if argument.utf8.contains(0x00) { return nil }
             if index > 0 { line.append(0x20) }
             line += quote(argument).utf8
         }
@@ -23,12 +23,21 @@ public enum TmuxCommandLine {
         return line
     }
 
-    /// One argument in tmux syntax (no line feeds or NUL bytes; see ``encode(_:)``).
+    /// One argument in tmux syntax (no NUL bytes; see ``encode(_:)``): bare when it is plainly
+    /// safe, else single-quoted (no expansion of `$`, `~`, `#{}` or escapes inside), with each line
+    /// feed written as a double-quoted `"\n"` between the quoted pieces (tmux joins adjacent
+    /// quoted pieces into one argument, and the line itself stays one line).
     public static func quote(_ argument: String) -> String {
         if !argument.isEmpty, argument.utf8.allSatisfy(isSafe), argument.utf8.first != UInt8(ascii: "%") {
             return argument
         }
-        return "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        // Split on the line-feed scalar, not on Characters: "\r\n" is one Character.
+        let lines = argument.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.enumerated().map { index, scalars -> String in
+            let piece = String(String.UnicodeScalarView(scalars))
+            let quoted = piece.isEmpty && lines.count > 1 ? "" : "'" + piece.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+            return index == 0 ? quoted : #""\n""# + quoted
+        }.joined()
     }
 
     private static func isSafe(_ byte: UInt8) -> Bool {
@@ -233,8 +242,10 @@ final class TmuxControlClient: Sendable {
 
     /// Runs one command line (from ``TmuxCommandLine/encode(_:)``) and returns its reply as a
     /// `CommandResult` (`%error` gives exit status 1 with the message on standard error).
+    /// - Parameter replies: How many replies the line gives (one per command it holds, each line
+    ///   ending in a line feed); the first failed reply, else the last, is returned.
     /// - Throws: ``Failure`` when the client is gone or did not answer in time (it is then shut down).
-    func execute(_ line: [UInt8], timeout: Duration) async throws -> CommandResult {
+    func execute(_ line: [UInt8], timeout: Duration, replies: Int = 1) async throws -> CommandResult {
         let deadline = ContinuousClock.now + timeout
         await turn.acquire()
         defer { turn.release() }
@@ -246,6 +257,8 @@ final class TmuxControlClient: Sendable {
             await shutDown()
             throw Failure(sent: false, reason: "writing to the control client failed: \(error)")
         }
+        var answered = 0
+        var failed: CommandResult?
         while true {
             if Task.isCancelled {
                 await shutDown()
@@ -266,8 +279,11 @@ final class TmuxControlClient: Sendable {
             }
             for case .reply(let ok, let flags, let body) in absorb(bytes) where flags & 1 == 1 {
                 state.withLock { $0.commands += 1 }
-                return ok ? CommandResult(stdout: body, stderr: [], exitStatus: 0, exitSignal: nil)
-                          : CommandResult(stdout: [], stderr: body, exitStatus: 1, exitSignal: nil)
+                answered += 1
+                if !ok { failed = failed ?? CommandResult(stdout: [], stderr: body, exitStatus: 1, exitSignal: nil) }
+                if answered >= replies {
+                    return failed ?? CommandResult(stdout: body, stderr: [], exitStatus: 0, exitSignal: nil)
+                }
             }
         }
     }

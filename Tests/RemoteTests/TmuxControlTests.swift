@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("tmux control-mode command lines and parser (no tmux needed)")
 struct TmuxControlParsingTests {
-    @Test("arguments are single-quoted with ' escaped; newlines and NUL refused")
+    @Test("arguments are single-quoted with ' escaped; line feeds as \"\\n\" pieces; NUL refused")
     func quoting() {
         #expect(TmuxCommandLine.quote("send-keys") == "send-keys")
         #expect(TmuxCommandLine.quote("%3") == "'%3'")
@@ -14,7 +14,10 @@ struct TmuxControlParsingTests {
         #expect(TmuxCommandLine.quote("; kill-server") == "'; kill-server'")
         #expect(TmuxCommandLine.quote("#{pane_id} $HOME ~") == "'#{pane_id} $HOME ~'")
         #expect(TmuxCommandLine.encode(["display-message", "-p", "x y"]) == Array("display-message -p 'x y'\n".utf8))
-        #expect(TmuxCommandLine.encode(["set-option", "@x", "a\nb"]) == nil)
+        #expect(TmuxCommandLine.quote("a\nb") == #"'a'"\n"'b'"#)
+        #expect(TmuxCommandLine.quote("\n") == #""\n""#)
+        #expect(TmuxCommandLine.quote("x\r\n\ny\n") == "'x\r'" + #""\n""# + #""\n""# + "'y'" + #""\n""#)
+        #expect(TmuxCommandLine.encode(["set-option", "@x", "a\nb"]) == Array(#"set-option @x 'a'"\n"'b'"#.utf8) + [0x0A])
         #expect(TmuxCommandLine.encode(["set-option", "@x", "a\u{0}b"]) == nil)
         #expect(TmuxCommandLine.encode([]) == nil)
     }
@@ -119,7 +122,7 @@ struct TmuxControlTests {
         }
     }
 
-    @Test("hostile option values round-trip byte for byte; values with line feeds take the exec path", arguments: [false, true])
+    @Test("hostile option values round-trip byte for byte; line feeds included, all through the control client", arguments: [false, true])
     func hostileOptions(overSSH: Bool) async throws {
         try await TmuxHarness.with(overSSH: overSSH) { harness in
             let tmux = harness.tmux
@@ -136,30 +139,21 @@ struct TmuxControlTests {
             let strings = HostileCorpus.items.compactMap { String(validating: $0, as: UTF8.self) }
                 .filter { !$0.utf8.contains(0) && $0.utf8.count < 4096 }
             #expect(strings.count > 150)
-            var viaControl = 0, viaExec = 0
+            var multiLines = 0
             for value in strings {
                 let before = tmux.controlStatistics
                 try await tmux.checked(["set-option", "-t", pane.target, "@hostile", value])
                 let after = tmux.controlStatistics
-                let multiLine = value.utf8.contains(0x0A)
-                if multiLine {
-                    #expect(after.execCommands == before.execCommands + 1, "a value with a line feed must take the exec path")
-                    viaExec += 1
-                } else {
-                    #expect(after.controlCommands == before.controlCommands + 1)
-                    viaControl += 1
-                }
+                // Line feeds too travel on the one control line (as "\n" pieces between quotes).
+                #expect(after.controlCommands == before.controlCommands + 1 && after.execCommands == before.execCommands,
+                        "set-option of \(Array(value.utf8)) did not go through the control client")
+                if value.utf8.contains(0x0A) { multiLines += 1 }
                 let read = try await reader.checked(["show-options", "-v", "-t", pane.target, "@hostile"]).stdout
-                // On the exec path tmux's argv rules end a command at an argument ending in `;` (and
-                // turn `\;` into `;`); through control mode the quoted text is literal.
-                if multiLine && value.hasSuffix(";") { continue }
                 #expect(read == Array(value.utf8) + [0x0A], "set-option of \(Array(value.utf8)) read back as \(read)")
-                if !multiLine {
-                    let back = try await tmux.checked(["show-options", "-v", "-t", pane.target, "@hostile"]).stdout
-                    #expect(back == read)
-                }
+                let back = try await tmux.checked(["show-options", "-v", "-t", pane.target, "@hostile"]).stdout
+                #expect(back == read)
             }
-            #expect(viaControl > 100 && viaExec > 5)
+            #expect(multiLines > 5)
             // Nothing the strings say was run.
             #expect(try await tmux.hasSession("opts"))
             #expect(!FileManager.default.fileExists(atPath: "/tmp/escalator-should-not-exist"))
@@ -205,10 +199,12 @@ struct TmuxControlTests {
                 let screen = try await tmux.capture(pane)
                 _ = try await tmux.waitForChange(in: pane, since: screen, timeout: .milliseconds(50))
             }
+            // Each session's lock-waiting client too.
+            for pane in [a, b] { try await tmux.withPaneLock(pane) {} }
             let pids = try await controlClientPIDs(harness)
-            #expect(pids.count == 2)
+            #expect(pids.count == 4)
             try await tmux.killSession("leak-a")
-            try await waitUntil("one client left", timeout: 10) { try await controlClientPIDs(harness).count == 1 }
+            try await waitUntil("two clients left", timeout: 10) { try await controlClientPIDs(harness).count == 2 }
             await tmux.closeControlClients()
             try await waitUntil("no control clients", timeout: 10) { try await controlClientPIDs(harness).isEmpty }
             #expect(tmux.controlStatistics.liveClients == 0)

@@ -171,6 +171,15 @@ struct TmuxTests {
             let pane = try await tmux.newSession("locked", command: ["/bin/cat", "-"])
             try harness.fixture.recordServerPID()
 
+            // Uncontended, a lock and a paste start no process (over SSH: no exec channel, no remote
+            // shell start-up): control clients carry them.
+            _ = try await tmux.capture(pane)
+            let before = tmux.controlStatistics
+            try await tmux.withPaneLock(pane) { try await tmux.paste("one line\nand a second", into: pane) }
+            let after = tmux.controlStatistics
+            #expect(after.execCommands == before.execCommands)
+            #expect(after.controlCommands >= before.controlCommands + 4)
+
             let held = try await tmux.acquireLock(pane, timeout: .seconds(10))
             await #expect(throws: RemoteError.self) { try await other.acquireLock(pane, timeout: .milliseconds(500)) }
             try await held.release()
