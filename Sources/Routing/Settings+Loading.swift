@@ -179,7 +179,7 @@ extension Settings {
         for definition in tiers.definitions {
             out += "\n[tiers.\(definition.name)]\n"
             for key in SettingKey.keys(ofTier: definition.name) {
-                out += "# \(key.help)\n\(key.key) = \(tomlValue(key))\n"
+                out += "# \(key.help) (env: \(key.environmentVariable))\n\(key.key) = \(tomlValue(key))\n"
             }
         }
         for (name, example) in Self.tierExamples where tiers.definitions.allSatisfy({ $0.name != name }) {

@@ -67,10 +67,14 @@ import Testing
         #expect(policy.fallbackChain(from: try t("sonnet")).map(\.name) == ["sonnet", "opus", "fable", "haiku", "local"])
         #expect(policy.fallbackChain(from: try t("haiku"), bounds: TierBounds(min: try t("local"), max: try t("opus"))).map(\.name)
                 == ["haiku", "sonnet", "opus", "local"])
-        // The JSON shape of the thresholds: one <tier>_min per tier but the dearest.
+        // The JSON shape of the thresholds: one <tier>_min per tier, and it reads back the same.
         let json = try JSONEncoder().encode(policy.thresholds)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Double])
-        #expect(object == ["local_min": 0.8, "haiku_min": 0.6, "sonnet_min": 0.4, "opus_min": 0.2])
+        #expect(object == ["local_min": 0.8, "haiku_min": 0.6, "sonnet_min": 0.4, "opus_min": 0.2, "fable_min": 0])
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try decoder.decode(Thresholds.self, from: json) == policy.thresholds)
+        #expect(try JSONDecoder().decode(Thresholds.self, from: json).entries.map(\.tier) == s.tiers.names)
     }
 
     @Test func theDefaultsAreTodaysThreeTiers() throws {
