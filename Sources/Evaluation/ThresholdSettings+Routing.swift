@@ -56,13 +56,22 @@ extension ThresholdSettings.RoutingForm {
         return (written, fitted)
     }
 
-    /// The config changes writing this form: `[thresholds] local_min` (and `sonnet_min`, lowered
-    /// to `local_min` when it would sit above it) and the `[calibration]` keys, commenting out
-    /// the parameters of the other kinds so the file reads back as exactly this map.
-    public func configChanges(currentSonnetMin: Double) -> [ConfigFileEditor.Change] {
-        var changes = [ConfigFileEditor.Change("thresholds.local_min", Self.number(localMin))]
-        if currentSonnetMin > localMin {
-            changes.append(.init("thresholds.sonnet_min", Self.number(localMin)))
+    /// The config changes writing this form: every tier's min_p that must change (local's to
+    /// `localMin`; a remote tier's lowered to `localMin` when it would sit above it) and the
+    /// `[calibration]` keys, commenting out the parameters of the other kinds so the file reads
+    /// back as exactly this map. `tiers` are the file's current ones; a file that still uses the
+    /// older `[thresholds]` keys (`fileText`) has those edited instead of `[tiers.NAME] min_p`.
+    public func configChanges(tiers: TierTable, fileText: String) -> [ConfigFileEditor.Change] {
+        func key(_ tier: String) -> String {
+            if let legacy = SettingKey.all.first(where: { $0.aliasOf == "tiers.\(tier).min_p" }),
+               ConfigFileEditor.setsKey(legacy.name, in: fileText) {
+                return legacy.name
+            }
+            return "tiers.\(tier).min_p"
+        }
+        var changes = [ConfigFileEditor.Change(key(Tier.localName), Self.number(localMin))]
+        for definition in tiers.definitions where !definition.isLocal && (definition.minP ?? 0) > localMin {
+            changes.append(.init(key(definition.name), Self.number(localMin)))
         }
         changes.append(.init("calibration.kind", "\"\(calibration.kind)\""))
         switch calibration {

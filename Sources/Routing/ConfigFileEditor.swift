@@ -18,10 +18,11 @@ public enum ConfigFileEditor {
             self.value = value
         }
 
-        /// A change of the dotted key `name` (`thresholds.local_min`).
+        /// A change of the dotted key `name` (`calibration.kind`, `tiers.local.min_p`: the key
+        /// is the last part, the section the rest).
         public init(_ name: String, _ value: String?) {
-            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-            self.init(section: parts[0], key: parts.count > 1 ? parts[1] : "", value: value)
+            let parts = name.split(separator: ".").map(String.init)
+            self.init(section: parts.dropLast().joined(separator: "."), key: parts.last ?? "", value: value)
         }
     }
 
@@ -36,6 +37,15 @@ public enum ConfigFileEditor {
     }
 
     // MARK: Text edits
+
+    /// True when `text` sets the dotted key `name` on an active (not commented-out) line.
+    public static func setsKey(_ name: String, in text: String) -> Bool {
+        let change = Change(name, nil)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return sectionRanges(lines).contains { section in
+            section.name == change.section && section.body.contains { keyName(ofActive: lines[$0]) == change.key }
+        }
+    }
 
     /// `text` with `changes` applied: an existing `key = ...` line in the section is replaced
     /// (keeping an inline comment), else a commented-out `# key =` placeholder is filled in,

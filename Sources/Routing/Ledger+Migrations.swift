@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Ledger {
@@ -14,6 +15,9 @@ extension Ledger {
     /// - `v4`: a learned strategy's numbers (`assessment_features`, JSON) and, for a cascade,
     ///   whether the local answer it generated was discarded because the question escalated
     ///   (`local_answer_discarded`, `discarded_answer`, `discarded_answer_tokens`).
+    /// - `v5`: tiers are data: one `thresholds` column (JSON, every tier's min_p cheapest first,
+    ///   `[{"tier": "local", "min_p": 0.6}, …]`) replaces `local_min` and `sonnet_min`; older
+    ///   rows get the three tiers they were routed with (opus at 0).
     ///
     /// Columns use plain SQL types (TEXT, REAL, INTEGER; the distribution is JSON text) so the
     /// `sqlite3` command-line tool reads the database as it is.
@@ -74,7 +78,34 @@ extension Ledger {
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN discarded_answer TEXT")
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN discarded_answer_tokens INTEGER")
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN thresholds TEXT")
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, local_min, sonnet_min FROM questions") {
+                let thresholds = Thresholds([.init(tier: Tier.localName, minP: row["local_min"]),
+                                             .init(tier: "sonnet", minP: row["sonnet_min"]), .init(tier: "opus", minP: 0)])
+                try db.execute(sql: "UPDATE questions SET thresholds = ? WHERE rowid = ?",
+                               arguments: [try thresholdsJSON(thresholds), row["rowid"] as Int64])
+            }
+            try db.execute(sql: "ALTER TABLE questions DROP COLUMN local_min")
+            try db.execute(sql: "ALTER TABLE questions DROP COLUMN sonnet_min")
+        }
         return migrator
+    }
+
+    /// The `thresholds` column's JSON.
+    static func thresholdsJSON(_ thresholds: Thresholds) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(thresholds.entries), as: UTF8.self)
+    }
+
+    /// The thresholds of a `thresholds` column.
+    static func thresholds(json: String?) throws -> Thresholds {
+        guard let json else { return Thresholds([]) }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return Thresholds(try decoder.decode([Thresholds.Entry].self, from: Data(json.utf8)))
     }
 
     /// The identifiers of every migration, oldest first (the last is the current version).

@@ -12,6 +12,8 @@ public final class Ledger: Sendable {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    /// Where callers on the cooperative pool run the blocking writes (see ``QuestionPath``).
+    public let queue = BlockingQueue(label: "escalator.ledger")
 
     /// How long a writer waits for another process's write to finish.
     static let busyTimeout: TimeInterval = 30
@@ -83,6 +85,13 @@ public final class Ledger: Sendable {
                                 error: error, outcome: nil, attempts: attempts))
     }
 
+    /// Records a question no tier answered, in the same shape as an answered one.
+    public func record(_ failure: QuestionFailure, at date: Date = Date()) throws {
+        try recordFailure(id: failure.id, question: failure.question, thresholds: failure.thresholds, route: failure.route,
+                          assessment: failure.assessment, error: "\(failure.error)", totalMs: failure.totalMs,
+                          attempts: failure.attempts, at: date)
+    }
+
     /// Inserts `record` as a new row; its id must not be in the ledger yet.
     public func insert(_ record: LedgerRecord) throws {
         let columns = try Self.columns(of: record)
@@ -142,9 +151,10 @@ public final class Ledger: Sendable {
         return try fetch("SELECT * FROM \(Self.table) WHERE \(test) ORDER BY recorded_at, rowid", [])
     }
 
-    /// Per-tier counts, shares, cost and latency, degraded and failed counts, and outcomes.
-    public func stats() throws -> LedgerStats {
-        LedgerStats(records: try all())
+    /// Per-tier counts, shares, cost and latency, degraded and failed counts, and outcomes;
+    /// `tiers` (the configured ones) are listed even when no question used them.
+    public func stats(tiers: [Tier]) throws -> LedgerStats {
+        LedgerStats(records: try all(), tiers: tiers)
     }
 
     /// The migrations applied to this database, oldest first.
@@ -238,7 +248,7 @@ public final class Ledger: Sendable {
             ("assess_prompt_tokens", a?.promptTokens), ("assess_cached_tokens", a?.cachedTokens),
             ("assess_generated_tokens", a?.generatedTokens), ("assess_elapsed_ms", a?.elapsedMs),
             ("assess_prompt_ms", a?.promptMs), ("assess_predicted_ms", a?.predictedMs),
-            ("local_min", r.thresholds.localMin), ("sonnet_min", r.thresholds.sonnetMin),
+            ("thresholds", try thresholdsJSON(r.thresholds)),
             ("route_tier", r.route?.tier.name), ("route_reason", r.route?.reason), ("route_score", r.route?.score),
             ("tier_used", r.tierUsed?.name), ("degraded", r.degraded), ("degraded_reason", r.degradedReason),
             ("answer", r.answer), ("answer_tokens", r.answerTokens),
@@ -287,10 +297,10 @@ public final class Ledger: Sendable {
                 predictedMs: row["assess_predicted_ms"] ?? 0,
                 features: try (row["assessment_features"] as String?).map { try JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) })
         }
-        let thresholds = Thresholds(localMin: row["local_min"], sonnetMin: row["sonnet_min"])
+        let thresholds = try thresholds(json: row["thresholds"])
         var route: Route?
         if let tierName: String = row["route_tier"] {
-            route = Route(tier: Tier.known(tierName), reason: row["route_reason"] ?? "", score: row["route_score"],
+            route = Route(tier: Tier.recorded(tierName), reason: row["route_reason"] ?? "", score: row["route_score"],
                           thresholds: thresholds)
         }
         var outcome: LedgerRecord.Outcome?
@@ -303,7 +313,7 @@ public final class Ledger: Sendable {
         let tierUsed: String? = row["tier_used"]
         var record = LedgerRecord(
             id: row["id"], recordedAt: recordedAt, question: row["question"], assessment: assessment,
-            thresholds: thresholds, route: route, tierUsed: tierUsed.map(Tier.known), degraded: row["degraded"] ?? false,
+            thresholds: thresholds, route: route, tierUsed: tierUsed.map(Tier.recorded), degraded: row["degraded"] ?? false,
             degradedReason: row["degraded_reason"], answer: row["answer"], answerTokens: row["answer_tokens"],
             costEstimatedUsd: row["cost_estimated_usd"] ?? 0, costMeasuredUsd: row["cost_measured_usd"],
             timingsMs: .init(assess: row["assess_ms"], answer: row["answer_ms"], total: row["total_ms"]),

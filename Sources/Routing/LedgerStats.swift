@@ -43,22 +43,21 @@ public struct LedgerStats: Sendable, Codable, Equatable {
     public var failed: Int
     public var degraded: Int
     public var costUsd: Double
-    /// The default tiers (always), then any other tier seen, cheapest first.
+    /// The configured tiers (always), then any other tier seen.
     public var tiers: [TierStats]
     public var outcomes: Outcomes
 
-    public init(records: [LedgerRecord]) {
+    public init(records: [LedgerRecord], tiers configured: [Tier]) {
         questions = records.count
         let answeredRecords = records.filter { $0.tierUsed != nil }
         answered = answeredRecords.count
         failed = records.filter { $0.error != nil }.count
         degraded = records.filter(\.degraded).count
         costUsd = answeredRecords.reduce(0) { $0 + $1.costUsd }
-        var seen = Tier.defaults
+        var seen = configured.sorted()
         for tier in records.flatMap({ [$0.tierUsed, $0.route?.tier].compactMap { $0 } }) where !seen.contains(where: { $0.name == tier.name }) {
             seen.append(tier)
         }
-        seen.sort { ($0.rank, $0.name) < ($1.rank, $1.name) }
         let total = answeredRecords.count
         tiers = seen.map { tier in
             let here = answeredRecords.filter { $0.tierUsed?.name == tier.name }

@@ -16,7 +16,7 @@ public struct LocalEndpoint: Sendable {
             try await configured.waitUntilReady(timeout: .seconds(settings.local.startTimeoutS))
             return LocalEndpoint(client: configured, managed: nil)
         } catch let error as LlamaError where error.code == .connectionRefused {
-            guard settings.local.managed == "auto" else {
+            guard settings.local.managed == .auto else {
                 throw RoutingError(problem: "nothing answers at \(settings.local.url) and [local] managed = never",
                                    fix: "start llama-server there, or set managed = \"auto\" so escalator starts one")
             }
@@ -28,11 +28,10 @@ public struct LocalEndpoint: Sendable {
 
     /// The managed server described by `settings` (started or not).
     public static func managedServer(_ settings: Settings, logger: Logger) -> ManagedServer {
-        let swa: Bool? = settings.local.swaFull == "auto" ? nil : settings.local.swaFull == "true"
         return ManagedServer(configuration: .init(
             serverExecutable: serverExecutable(settings) ?? (settings.local.server.isEmpty ? settings.paths.defaultServer : settings.local.server),
             modelPath: settings.local.model, stateDirectory: settings.paths.state,
-            contextSize: settings.local.context, parallelSlots: settings.local.parallel, swaFull: swa,
+            contextSize: settings.local.context, parallelSlots: settings.local.parallel, swaFull: settings.local.swaFull.flag,
             startTimeout: .seconds(settings.local.startTimeoutS)), logger: logger)
     }
 

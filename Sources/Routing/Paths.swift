@@ -24,6 +24,14 @@ public struct Paths: Sendable, Equatable {
 
     /// The default config file.
     public var configFile: String { (config as NSString).appendingPathComponent("config.toml") }
+
+    /// The config file a command reads or writes (`load`, `init`, `tune --write-config`):
+    /// `--config FILE`, else `$ESCALATOR_CONFIG`, else the default. `named` is true for the first
+    /// two: a named file must exist to be read, the default one is skipped when missing.
+    public func configFile(explicit: String?, environment: [String: String]) -> (path: String, named: Bool) {
+        if let named = explicit ?? environment["ESCALATOR_CONFIG"] { return (named, true) }
+        return (configFile, false)
+    }
     /// The small default model that `make setup` installs.
     public var defaultModel: String { (cache as NSString).appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf") }
     /// Where `make setup` links the llama-server it built.

@@ -16,7 +16,7 @@ public struct RemoteAgents: Sendable {
         let r = settings.remote
         let transport: any Transport
         switch r.transport {
-        case "ssh":
+        case .ssh:
             guard !r.host.isEmpty else {
                 throw RoutingError(problem: "[remote] transport = \"ssh\" but remote.host is empty",
                                    fix: "set remote.host to the machine running Claude Code, or transport = \"local\"")
@@ -26,7 +26,7 @@ public struct RemoteAgents: Sendable {
                 host: r.host, port: r.port == 22 ? nil : r.port, user: r.user.isEmpty ? nil : r.user,
                 identityFiles: r.identityFile.isEmpty ? nil : [r.identityFile], agentSocket: environment["SSH_AUTH_SOCK"],
                 homeDirectory: home, projectKnownHostsFile: r.knownHosts.isEmpty ? nil : r.knownHosts), logger: logger)
-        default:
+        case .local:
             transport = LocalTransport(logger: logger)
         }
         tmux = Tmux(transport: transport, socket: .named(r.tmuxSocket), logger: logger)
@@ -39,7 +39,10 @@ public struct RemoteAgents: Sendable {
         // Claude Code ends a turn with a completion row that the parser requires, so the settle
         // only has to outlast one repaint (50 ms). Enter follows the text after 50 ms: if it arrives too
         // early and is taken as a newline, the driver sees the prompt unsubmitted and presses it again.
-        settings.remote.agent == "marker" ? MarkerProfile() : ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50))
+        switch settings.remote.agent {
+        case .marker: MarkerProfile()
+        case .claudeCode: ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50))
+        }
     }
 
     /// The tmux session name of `tier`'s session number `index` (from 0): `escalator-sonnet`,
@@ -48,39 +51,27 @@ public struct RemoteAgents: Sendable {
         settings.remote.sessionPrefix + tier.name + (index > 0 ? "-\(index + 1)" : "")
     }
 
-    /// The model alias `tier` runs on.
-    public func model(_ tier: Tier) -> String? {
-        switch tier {
-        case .sonnet: settings.remote.sonnetModel
-        case .opus: settings.remote.opusModel
-        default: nil
-        }
-    }
+    /// The model alias `tier` runs on (from its `[tiers.NAME]` table).
+    public func model(_ tier: Tier) -> String? { settings.tiers.model(of: tier) }
 
     /// The driver of `tier`'s agent session number `session` (see ``sessionName(_:index:)``).
-    public func driver(for tier: Tier, session: Int = 0) throws -> AgentDriver {
+    public func driver(for tier: Tier, session: Int = 0) -> AgentDriver {
         let r = settings.remote
-        let command = try agentCommand()
-        let policy = AgentPolicy(permission: try Self.choice(r.permission, "remote.permission"),
-                                 trust: try Self.choice(r.trust, "remote.trust"),
-                                 clearBeforeQuestion: r.clear == "true", answerTimeout: .seconds(r.answerTimeoutS),
-                                 readCost: r.readCost == "true",
-                                 permissionMode: try Self.choice(r.permissionMode, "remote.permission_mode"),
-                                 apiRetriesToWatch: r.apiRetriesWatched)
+        let policy = AgentPolicy(permission: r.permission, trust: r.trust, clearBeforeQuestion: r.clear,
+                                 answerTimeout: .seconds(r.answerTimeoutS), readCost: r.readCost,
+                                 permissionMode: r.permissionMode, apiRetriesToWatch: r.apiRetriesWatched)
         return AgentDriver(tmux: tmux, profile: profile,
-                           spec: AgentSessionSpec(name: sessionName(tier, index: session), command: command, model: model(tier),
+                           spec: AgentSessionSpec(name: sessionName(tier, index: session), command: agentCommand(), model: model(tier),
                                                   workingDirectory: r.directory.isEmpty ? nil : r.directory),
                            policy: policy, logger: logger)
     }
 
     /// `remote.command` as words. On this machine a bare `claude` that is not on PATH is the
     /// one `make setup` installed (~/.cache/escalator/bin/claude), as for llama-server.
-    public func agentCommand() throws -> [String] {
-        var command = try CommandLineWords.split(settings.remote.command)
-        guard let program = command.first else {
-            throw RoutingError(problem: "remote.command is empty", fix: "set it to the command that starts the agent, e.g. claude")
-        }
-        if settings.remote.transport == "local", !program.contains("/"), Self.onPath(program) == nil,
+    public func agentCommand() -> [String] {
+        var command = settings.remote.command.words
+        let program = command[0]
+        if settings.remote.transport == .local, !program.contains("/"), Self.onPath(program) == nil,
            program == "claude", FileManager.default.isExecutableFile(atPath: settings.paths.defaultAgent) {
             command[0] = settings.paths.defaultAgent
         }
@@ -90,7 +81,7 @@ public struct RemoteAgents: Sendable {
     /// The agent's own version line (`2.1.332 (Claude Code)`), from `COMMAND --version` run where
     /// the agent runs (this machine or the SSH host).
     public func agentVersion() async throws -> String {
-        let result = try await tmux.transport.run(try agentCommand() + ["--version"], stdin: nil, timeout: .seconds(20))
+        let result = try await tmux.transport.run(agentCommand() + ["--version"], stdin: nil, timeout: .seconds(20))
         let text = (result.stdoutText + result.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.succeeded, !text.isEmpty else {
             throw RoutingError(problem: "`\(settings.remote.command) --version` failed on \(tmux.transport.endpointDescription): "
@@ -108,55 +99,14 @@ public struct RemoteAgents: Sendable {
         return nil
     }
 
-    /// The typed value of a choice setting (validated when loaded, so this only fails for a
-    /// hand-built `Settings`).
-    static func choice<T: RawRepresentable & CaseIterable>(_ value: String, _ key: String) throws -> T where T.RawValue == String {
-        guard let typed = T(rawValue: value) else {
-            throw RoutingError(problem: "\(key) = \"\(value)\" is not one of " + T.allCases.map(\.rawValue).joined(separator: ", "),
-                               fix: "set \(key) to one of those")
-        }
-        return typed
-    }
-
     /// The command a person runs to watch `tier`'s agent (read-write; detach with Ctrl-b d).
     public func attachCommand(_ tier: Tier) -> [String] {
         let tmuxPart = ["tmux", "-L", settings.remote.tmuxSocket, "attach-session", "-t", sessionName(tier)]
-        guard settings.remote.transport == "ssh" else { return tmuxPart }
+        guard settings.remote.transport == .ssh else { return tmuxPart }
         var ssh = ["ssh", "-t"]
         if settings.remote.port != 22 { ssh += ["-p", String(settings.remote.port)] }
         if !settings.remote.identityFile.isEmpty { ssh += ["-i", settings.remote.identityFile] }
         ssh.append(settings.remote.user.isEmpty ? settings.remote.host : "\(settings.remote.user)@\(settings.remote.host)")
         return ssh + tmuxPart
-    }
-}
-
-/// Splits a command line into words the way a POSIX shell would for plain words, single and
-/// double quotes and backslashes, without running a shell (no expansion of any kind).
-public enum CommandLineWords {
-    public static func split(_ text: String) throws -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        var escaped = false
-        for c in text {
-            if escaped { current.append(c); escaped = false; inWord = true; continue }
-            if let q = quote {
-                if c == q { quote = nil } else if c == "\\" && q == "\"" { escaped = true } else { current.append(c) }
-                continue
-            }
-            switch c {
-            case "\\": escaped = true
-            case "'", "\"": quote = c; inWord = true
-            case " ", "\t", "\n":
-                if inWord { words.append(current); current = ""; inWord = false }
-            default: current.append(c); inWord = true
-            }
-        }
-        guard quote == nil, !escaped else {
-            throw RoutingError(problem: "remote.command has an unterminated quote or escape: \(text)", fix: "close the quote")
-        }
-        if inWord { words.append(current) }
-        return words
     }
 }

@@ -4,37 +4,39 @@ import LlamaClient
 import Logging
 import Remote
 
-/// The path of one question: self-assessment, policy decision, answer, with fallbacks.
+/// The stages of a question's trip (``QuestionPath`` runs them in order and records the result):
+/// self-assessment, the policy's decision, and the answer, with fallbacks.
 ///
 /// An escalated question goes to its tier's agent session. When a tier cannot answer, the next
 /// one in ``Policy/fallbackChain(from:bounds:)`` is tried: a usage limit or an unreachable host
 /// moves on at once (and the tier is skipped for the rest of the run), any other error is retried
 /// `retries` times first. When llama-server is down the question is not assessed and goes to the
 /// default tier. Every departure from the policy's choice is marked degraded with its reason;
-/// a question is never dropped: if no tier answers, the error names what each tier said.
+/// a question is never dropped: if no tier answers, ``NoTierAnswered`` names what each tier said.
 public struct Router: Sendable {
     /// Routing choices that come from the settings.
     public struct Configuration: Sendable {
-        public var policy: Policy
+        public var policy: TierPolicy
         public var bounds: TierBounds
-        public var prices: Settings.Prices
         public var expectedAnswerTokens: Int
         public var retries: Int
 
-        public init(policy: Policy, bounds: TierBounds = .all, prices: Settings.Prices = .init(),
-                    expectedAnswerTokens: Int = 800, retries: Int = 1) {
+        /// `bounds` nil = every tier of the policy's table.
+        public init(policy: TierPolicy, bounds: TierBounds? = nil, expectedAnswerTokens: Int = 800, retries: Int = 1) {
             self.policy = policy
-            self.bounds = bounds
-            self.prices = prices
+            self.bounds = bounds ?? TierBounds(policy.table)
             self.expectedAnswerTokens = expectedAnswerTokens
             self.retries = retries
         }
 
         /// The configuration `settings` describe.
-        public init(settings: Settings) {
-            self.init(policy: settings.policy, bounds: settings.bounds, prices: settings.prices,
+        public init(settings: Settings) throws {
+            self.init(policy: try settings.policy(), bounds: try settings.bounds(),
                       expectedAnswerTokens: settings.routing.expectedAnswerTokens, retries: settings.routing.retries)
         }
+
+        /// The tiers, their prices and models.
+        public var tiers: TierTable { policy.table }
     }
 
     /// The local model: the assessor and the answerer (nil when llama-server is unavailable).
@@ -55,9 +57,9 @@ public struct Router: Sendable {
     public let remote: RemoteAgents?
     public let configuration: Configuration
     public let health: TierHealth
-    private let logger: Logger
+    let logger: Logger
 
-    public var policy: Policy { configuration.policy }
+    public var policy: TierPolicy { configuration.policy }
 
     public init(local: Local?, localProblem: String? = nil, remote: RemoteAgents? = nil, configuration: Configuration,
                 health: TierHealth = TierHealth(), logger: Logger = Logger(label: "escalator.router")) {
@@ -67,19 +69,6 @@ public struct Router: Sendable {
         self.configuration = configuration
         self.health = health
         self.logger = logger
-    }
-
-    // MARK: Whole question
-
-    /// Assesses (unless a tier is forced), routes and answers `question`. `onText` receives the
-    /// answer's text as it streams (local) or when it is read (remote).
-    public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
-                    id: String = RoutedAnswer.newID(), onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
-        let question = try Self.validated(question)
-        let bounds = bounds ?? configuration.bounds
-        let outcome = choice == .auto ? try await assess(question) : .notWanted
-        let route = decide(outcome, choice: choice, bounds: bounds)
-        return try await answer(question, route: route, assessment: outcome, bounds: bounds, id: id, onText: onText)
     }
 
     // MARK: Stages
@@ -116,7 +105,7 @@ public struct Router: Sendable {
     /// The estimated cost of answering a question of `questionTokens` on `tier`, before the
     /// answer exists (its length is taken as `expectedAnswerTokens`).
     public func expectedCost(questionTokens: Int, tier: Tier) -> Double {
-        configuration.prices.price(of: tier).cost(inputTokens: questionTokens, outputTokens: configuration.expectedAnswerTokens)
+        configuration.tiers.price(of: tier).cost(inputTokens: questionTokens, outputTokens: configuration.expectedAnswerTokens)
     }
 
     /// Answers `question` on `route.tier`, falling back along the chain within `bounds`.
@@ -149,7 +138,7 @@ public struct Router: Sendable {
                     if Self.isCancellation(error) { throw error }
                     let ms = (ContinuousClock.now - tryStart).milliseconds
                     attempts.append(Attempt(tier: tier, error: "\(error)", ms: ms))
-                    switch Self.failureKind(error) {
+                    switch TierFailure(error) {
                     case .tierDown(let why):
                         health.markDown(tier, because: "\(tier.name) \(why) earlier in this run")
                     case .hostDown(let why):
@@ -172,9 +161,7 @@ public struct Router: Sendable {
                 break
             }
         }
-        throw RoutingError(
-            problem: "no tier could answer the question (" + attempts.map { "\($0.tier.name): \($0.error ?? "?")" }.joined(separator: "; ") + ")",
-            fix: "check `escalator doctor`; the question is recorded in the ledger as failed")
+        throw NoTierAnswered(attempts: attempts)
     }
 
     // MARK: Internals
@@ -228,7 +215,7 @@ public struct Router: Sendable {
         if let questionTokens { qTokens = questionTokens } else { qTokens = await countTokens(question) }
         let aTokens: Int
         if let counted = produced.answerTokens { aTokens = counted } else { aTokens = await countTokens(produced.text) }
-        let estimate = CostEstimate(inputTokens: qTokens, outputTokens: aTokens, price: configuration.prices.price(of: tier))
+        let estimate = CostEstimate(inputTokens: qTokens, outputTokens: aTokens, price: configuration.tiers.price(of: tier))
         var reasons: [String] = []
         if let skipped = assessment.skippedReason { reasons.append("not assessed (\(skipped))") }
         if let lost = produced.lostDelivery { reasons.append("\(tier.name): \(lost)") }
@@ -246,30 +233,6 @@ public struct Router: Sendable {
             answerTokens: aTokens, questionTokens: qTokens, costEstimatedUsd: estimate.usd,
             costMeasuredUsd: produced.measuredCost, attempts: attempts,
             discardedLocalAnswer: discarded?.text, discardedLocalAnswerTokens: discarded?.generatedTokens, agent: produced.agent)
-    }
-
-    /// How a tier's failure affects the rest of the chain.
-    enum FailureKind: Equatable { case tierDown(String), hostDown(String), noAnswer, transient, fatal }
-
-    static func failureKind(_ error: any Error) -> FailureKind {
-        if let error = error as? AgentError {
-            switch error.code {
-            case .usageLimit: return .tierDown("reached its usage limit")
-            case .rateLimited: return .tierDown("was rate limited (HTTP 429)")
-            case .apiUnavailable: return .tierDown("could not get an answer from its API")
-            case .untrusted: return .hostDown("the agent's folder is not trusted (remote.trust)")
-            case .undeliverable: return .fatal
-            case .timeout, .permissionStopped, .dialogStopped, .emptyAnswer: return .noAnswer
-            default: break
-            }
-        }
-        if error is EmptyAnswer { return .noAnswer }
-        if let error = error as? RemoteError,
-           [.connectFailed, .handshakeFailed, .hostKeyUnknown, .hostKeyChanged, .knownHostsFailed,
-            .authenticationFailed, .spawnFailed].contains(error.code) {
-            return .hostDown("the agent host was unreachable")
-        }
-        return .transient
     }
 
     static func isCancellation(_ error: any Error) -> Bool {

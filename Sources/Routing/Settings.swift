@@ -1,3 +1,4 @@
+import Agents
 import Foundation
 
 /// Everything escalator can be configured with. Values come from built-in defaults, then the
@@ -7,13 +8,31 @@ public struct Settings: Sendable, Equatable {
     /// The local model: llama-server's URL, or the model escalator starts a server for.
     public struct Local: Sendable, Equatable {
         public var url = "http://127.0.0.1:8080"
-        /// `auto`: start llama-server with `model` when nothing answers at `url`; `never`: don't.
-        public var managed = "auto"
+        /// Whether escalator starts llama-server itself when nothing answers at `url`.
+        public enum Managed: String, Sendable, CaseIterable {
+            /// Start llama-server with `model` (loopback, a free port, reused later).
+            case auto
+            /// Fail instead.
+            case never
+        }
+
+        /// Whether the managed server gets `--swa-full` (the prompt cache of sliding-window models).
+        public enum SWAFull: String, Sendable, CaseIterable {
+            /// For Gemma models.
+            case auto
+            case on = "true"
+            case off = "false"
+
+            /// The flag's value, nil = decided from the model.
+            public var flag: Bool? { self == .auto ? nil : self == .on }
+        }
+
+        public var managed = Managed.auto
         public var model = ""
         public var server = ""
         public var context = 8192
         public var parallel = 4
-        public var swaFull = "auto"
+        public var swaFull = SWAFull.auto
         public var connectTimeoutMs = 1000
         public var requestTimeoutMs = 120_000
         public var startTimeoutS = 120
@@ -23,6 +42,14 @@ public struct Settings: Sendable, Equatable {
 
     /// How questions are self-assessed.
     public struct AssessmentSettings: Sendable, Equatable {
+        /// What `answer-logprob` turns into P(local correct).
+        public enum Confidence: String, Sendable, CaseIterable {
+            /// The geometric-mean token probability.
+            case mean
+            /// The least likely token's probability.
+            case min
+        }
+
         public var strategy = "digit-scale"
         public var promptsDir = ""
         /// The router file of `embedding-logistic`, `embedding-knn` and `combined`; empty =
@@ -30,18 +57,21 @@ public struct Settings: Sendable, Equatable {
         public var router = ""
         /// What `answer-logprob` turns into P(local correct): the answer's mean or minimum token
         /// probability (geometric mean, or the least likely token).
-        public var confidence = "mean"
+        public var confidence = Confidence.mean
     }
 
     /// Where question embeddings come from (the learned routers' features): a llama-server
     /// started with `--embeddings`, by default a second managed instance of the local model.
     public struct EmbeddingSettings: Sendable, Equatable {
+        /// The managed embedding server's `--pooling`.
+        public enum Pooling: String, Sendable, CaseIterable { case mean, cls, last }
+
         /// A running llama-server that serves `/v1/embeddings`; empty = escalator starts and
         /// reuses its own (`--embeddings --pooling POOLING`, beside the answering server).
         public var url = ""
         /// GGUF for the managed embedding server; empty = the local model.
         public var model = ""
-        public var pooling = "mean"
+        public var pooling = Pooling.mean
         public var context = 8192
         public var parallel = 2
         /// Questions per `/v1/embeddings` request.
@@ -51,57 +81,53 @@ public struct Settings: Sendable, Equatable {
     /// Where escalated questions go: a tmux session per tier running a terminal agent, on this
     /// machine (`transport = local`) or on a host reached over SSH.
     public struct Remote: Sendable, Equatable {
-        public var transport = "local"
+        /// Where the agent's tmux runs.
+        public enum Transport: String, Sendable, CaseIterable {
+            /// This machine, no SSH.
+            case local
+            /// `host`, over one persistent SSH connection.
+            case ssh
+        }
+
+        /// How the agent's screen is read.
+        public enum Agent: String, Sendable, CaseIterable {
+            /// Claude Code's screens (``ClaudeCodeProfile``).
+            case claudeCode = "claude-code"
+            /// Any REPL that ends its answer with a marker line (``MarkerProfile``).
+            case marker
+        }
+
+        public var transport = Transport.local
         public var host = ""
         public var user = ""
         public var port = 22
         public var identityFile = ""
         public var knownHosts = ""
         public var tmuxSocket = "escalator"
-        public var agent = "claude-code"
-        public var command = "claude"
+        public var agent = Agent.claudeCode
+        public var command = AgentCommandLine.claude
         public var directory = ""
-        public var permission = "deny"
-        public var trust = "accept"
-        public var permissionMode = "manual"
+        public var permission = AgentPolicy.Permission.deny
+        public var trust = AgentPolicy.Trust.accept
+        public var permissionMode = AgentPolicy.PermissionMode.manual
         public var apiRetriesWatched = 3
-        public var clear = "true"
-        public var readCost = "false"
+        /// Send `/clear` before each question.
+        public var clear = true
+        /// Read `/cost` before and after each question.
+        public var readCost = false
         public var answerTimeoutS = 600
-        public var sonnetModel = "sonnet"
-        public var opusModel = "opus"
         public var sessionPrefix = "escalator-"
     }
 
-    /// What each tier costs, in US dollars per million tokens (see ``TierPrice``).
-    public struct Prices: Sendable, Equatable {
-        public var localInput = 0.0
-        public var localOutput = 0.0
-        // Anthropic's list prices as of 2025-11 (anthropic.com/pricing): Claude Sonnet 4.5
-        // $3 / $15, Claude Opus 4.5 $5 / $25 per million input / output tokens.
-        public var sonnetInput = 3.0
-        public var sonnetOutput = 15.0
-        public var opusInput = 5.0
-        public var opusOutput = 25.0
-
-        public init() {}
-
-        /// The price of `tier` (unknown tiers cost what the top tier costs).
-        public func price(of tier: Tier) -> TierPrice {
-            switch tier.name {
-            case Tier.local.name: TierPrice(inputPerMillion: localInput, outputPerMillion: localOutput)
-            case Tier.sonnet.name: TierPrice(inputPerMillion: sonnetInput, outputPerMillion: sonnetOutput)
-            default: TierPrice(inputPerMillion: opusInput, outputPerMillion: opusOutput)
-            }
-        }
-    }
-
-    /// Routing choices beyond the thresholds: the tier bounds, where unassessed questions go, and
-    /// the answer length assumed before an answer exists (for cost estimates and batch budgets).
+    /// Routing choices beyond the tiers' min_p: the tier bounds, where unassessed questions go,
+    /// and the answer length assumed before an answer exists (for cost estimates and batch
+    /// budgets). Tier names are checked against `tiers` when the settings are loaded.
     public struct RoutingSettings: Sendable, Equatable {
         public var defaultTier = "sonnet"
-        public var minTier = "local"
-        public var maxTier = "opus"
+        /// Empty = the cheapest tier.
+        public var minTier = ""
+        /// Empty = the dearest tier.
+        public var maxTier = ""
         public var expectedAnswerTokens = 800
         public var retries = 1
 
@@ -113,8 +139,8 @@ public struct Settings: Sendable, Equatable {
     public var assessment = AssessmentSettings()
     public var embedding = EmbeddingSettings()
     public var calibration = Calibration.identity
-    public var thresholds = Thresholds()
-    public var prices = Prices()
+    /// The tiers, cheapest first, with their models, prices and min_p (`[tiers.NAME]`).
+    public var tiers = TierTable.defaults
     public var routing = RoutingSettings()
     /// The files escalator uses (from the environment, not the config file).
     public var paths: Paths
@@ -127,12 +153,14 @@ public struct Settings: Sendable, Equatable {
         local.model = paths.defaultModel
     }
 
-    /// Checks values that only make sense together.
+    /// Checks values that only make sense together: complete tiers, known tier names, bounds in
+    /// order, a known strategy and a valid calibration.
     public func validate() throws {
-        try thresholds.validate()
+        try tiers.validate()
         try calibration.validate()
         _ = try AssessmentStrategies.named(assessment.strategy)
-        try bounds.validate()
+        _ = try policy()
+        try bounds().validate(order: tiers)
     }
 
     /// The router file the learned strategies read: `[assessment] router`, else
@@ -141,13 +169,20 @@ public struct Settings: Sendable, Equatable {
         assessment.router.isEmpty ? (paths.data as NSString).appendingPathComponent("router.json") : assessment.router
     }
 
-    /// The tier bounds of `[routing]`.
-    public var bounds: TierBounds {
-        TierBounds(min: (try? Tier.named(routing.minTier)) ?? .local, max: (try? Tier.named(routing.maxTier)) ?? .opus)
+    /// The tier bounds of `[routing]` (empty = the cheapest / dearest tier).
+    public func bounds() throws -> TierBounds {
+        TierBounds(min: routing.minTier.isEmpty ? tiers.cheapest : try tier("routing.min_tier", routing.minTier),
+                   max: routing.maxTier.isEmpty ? tiers.dearest : try tier("routing.max_tier", routing.maxTier))
     }
 
     /// The policy these settings describe.
-    public var policy: Policy {
-        Policy(thresholds: thresholds, defaultTier: (try? Tier.named(routing.defaultTier)) ?? .sonnet)
+    public func policy() throws -> TierPolicy {
+        TierPolicy(table: tiers, defaultTier: try tier("routing.default_tier", routing.defaultTier))
+    }
+
+    private func tier(_ key: String, _ name: String) throws -> Tier {
+        do { return try tiers.tier(named: name) } catch let error as RoutingError {
+            throw RoutingError(problem: "\(key) = \"\(name)\": \(error.problem)", fix: error.fix)
+        }
     }
 }

@@ -1,7 +1,9 @@
-/// A place a question can be answered, ordered by cost: the local model, then remote agents.
+/// A place a question can be answered: the local model (`local`) or a remote agent on one model.
+/// The tiers and their order (cheapest first) come from the configured ``TierTable``; a tier is
+/// identified by its name, and `rank` is its position in that table.
 public struct Tier: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
     public var name: String
-    /// Position in cost order (0 = cheapest).
+    /// Position in cost order (0 = cheapest) in the table the tier came from.
     public var rank: Int
 
     public init(name: String, rank: Int) {
@@ -9,35 +11,30 @@ public struct Tier: Sendable, Hashable, Codable, CustomStringConvertible, Compar
         self.rank = rank
     }
 
-    public static let local = Tier(name: "local", rank: 0)
-    public static let sonnet = Tier(name: "sonnet", rank: 1)
-    public static let opus = Tier(name: "opus", rank: 2)
+    /// The name of the tier answered by the local model (llama-server); every table has it, first.
+    public static let localName = "local"
 
-    /// The default tiers, cheapest first.
-    public static let defaults: [Tier] = [.local, .sonnet, .opus]
+    /// The local tier (always the cheapest).
+    public static let local = Tier(name: localName, rank: 0)
 
     public var description: String { name }
-    public var isLocal: Bool { rank == 0 }
+    public var isLocal: Bool { name == Self.localName }
 
-    public static func < (a: Tier, b: Tier) -> Bool { a.rank < b.rank }
+    public static func < (a: Tier, b: Tier) -> Bool { (a.rank, a.name) < (b.rank, b.name) }
 
-    /// The tier called `name` among `tiers`, or an error listing them.
-    public static func named(_ name: String, among tiers: [Tier] = Tier.defaults) throws -> Tier {
-        guard let tier = tiers.first(where: { $0.name == name }) else {
-            throw RoutingError(problem: "unknown tier \"\(name)\"",
-                               fix: "use one of: \(tiers.map(\.name).joined(separator: ", "))")
-        }
-        return tier
-    }
+    /// Tiers are the same tier when their names are: a tier read back from the ledger does not
+    /// know the rank it had in the table it was routed with.
+    public static func == (a: Tier, b: Tier) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
-    /// The default tier called `name`, or an unknown tier ranked above them (a ledger written by
-    /// another configuration may name one).
-    public static func known(_ name: String) -> Tier {
-        Tier.defaults.first { $0.name == name } ?? Tier(name: name, rank: Tier.defaults.count)
+    /// A tier named in a record (ledger, attempts): its rank in the default table if it is one of
+    /// those, else ranked after them.
+    public static func recorded(_ name: String) -> Tier {
+        TierTable.defaults.tiers.first { $0.name == name } ?? Tier(name: name, rank: TierTable.defaults.tiers.count)
     }
 
     public init(from decoder: any Decoder) throws {
-        self = Tier.known(try decoder.singleValueContainer().decode(String.self))
+        self = Tier.recorded(try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -5,19 +5,21 @@ public struct TierBounds: Sendable, Equatable, Codable {
     public var min: Tier
     public var max: Tier
 
-    public init(min: Tier = .local, max: Tier = .opus) {
+    public init(min: Tier, max: Tier) {
         self.min = min
         self.max = max
     }
 
-    /// Every tier allowed.
-    public static let all = TierBounds()
+    /// Every tier of `table`.
+    public init(_ table: TierTable) {
+        self.init(min: table.cheapest, max: table.dearest)
+    }
 
     /// Checks that `min` is not above `max`.
-    public func validate() throws {
+    public func validate(order table: TierTable) throws {
         guard min <= max else {
             throw RoutingError(problem: "the minimum tier (\(min)) is above the maximum tier (\(max))",
-                               fix: "choose --min-tier at or below --max-tier (order: \(Tier.defaults.map(\.name).joined(separator: " < ")))")
+                               fix: "choose --min-tier at or below --max-tier (order: \(table.names.joined(separator: " < ")))")
         }
     }
 
@@ -25,7 +27,4 @@ public struct TierBounds: Sendable, Equatable, Codable {
 
     /// `tier` moved into the bounds.
     public func clamp(_ tier: Tier) -> Tier { Swift.max(min, Swift.min(max, tier)) }
-
-    /// True when these are not the defaults (so reasons mention them).
-    public var isRestricting: Bool { self != .all }
 }

@@ -14,11 +14,13 @@ struct AskCommand: AsyncParsableCommand {
         cost_estimated_usd, cost_measured_usd, question_tokens, answer_tokens, attempts [{tier, error, ms}], \
         timings_ms {assess, answer, total}, degraded, degraded_reason.
 
-        Thresholds on the assessment pick the tier: local at or above thresholds.local_min, sonnet at \
-        or above thresholds.sonnet_min, else opus; --min-tier/--max-tier clamp that choice. Costs are \
-        estimated from token counts and [prices] (USD per million tokens).
+        The tiers ([tiers.NAME] in the config, cheapest first; by default local, sonnet, opus) each have \
+        a min_p: the question goes to the cheapest tier whose min_p is at or below its pLocalCorrect \
+        (local at or above 0.6, sonnet at or above 0.3, else opus by default); --min-tier/--max-tier \
+        clamp that choice. Costs are estimated from token counts and each tier's input_price and \
+        output_price (USD per million tokens).
 
-        An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus) \
+        An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus, …) \
         running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
         read off its screen; watch it with `escalator attach`. Fallbacks, each marked "degraded": true \
         with the reason: a usage limit or unreachable host moves to the next tier that works (else \
@@ -30,7 +32,7 @@ struct AskCommand: AsyncParsableCommand {
           escalator ask --tier opus "Review this design: ..."
           escalator ask --max-tier sonnet "Prove that sqrt(2) is irrational."
           escalator ask --json --tier local "Summarise: ..."
-          escalator ask --set thresholds.local_min=0.8 "What is 17 * 23?"
+          escalator ask --set tiers.local.min_p=0.8 "What is 17 * 23?"
         """)
 
     @OptionGroup var options: GlobalOptions
@@ -39,31 +41,21 @@ struct AskCommand: AsyncParsableCommand {
     @OptionGroup var tiers: TierOptions
 
     func run() async throws {
-        let choice = try tiers.choice()
         let context = try options.context()
+        let choice = try tiers.choice(context.settings)
         let bounds = try tiers.bounds(context.settings)
         let question = try Router.validated(try input.read())
         let streaming = !json
         try await CLIErrors.translating {
             let ledger = try Ledger(settings: context.settings)
-            let id = RoutedAnswer.newID(), start = ContinuousClock.now
-            let result: RoutedAnswer
-            do {
-                let router = try await context.router()
-                // Ctrl-C cancels: a remote turn is interrupted with Escape and the question is
-                // recorded as failed, never left half-done.
-                result = try await Interrupt.cancellingOnSIGINT {
-                    try await router.ask(question, choice: choice, bounds: bounds, id: id) { piece in
-                        if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
-                    }
+            let path = QuestionPath(router: try await context.router(), ledger: ledger)
+            // Ctrl-C cancels: a remote turn is interrupted with Escape and the question is
+            // recorded as failed, never left half-done.
+            let result = try await Interrupt.cancellingOnSIGINT {
+                try await path.ask(question, choice: choice, bounds: bounds) { piece in
+                    if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
                 }
-            } catch {
-                let route = choice == .auto ? nil : context.settings.policy.decide(p: nil, choice: choice, bounds: bounds)
-                try? ledger.recordFailure(id: id, question: question, thresholds: context.settings.thresholds, route: route,
-                                          error: "\(error)", totalMs: (ContinuousClock.now - start).milliseconds)
-                throw error
             }
-            try ledger.record(result)
             if json {
                 try JSONOutput.print(result)
             } else {

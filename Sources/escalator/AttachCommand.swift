@@ -18,15 +18,16 @@ struct AttachCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The tier: sonnet or opus.") var tier = "sonnet"
+    @Argument(help: "A remote tier: sonnet, opus, or another configured one.") var tier = "sonnet"
     @Flag(help: "Only print the command.") var print = false
 
     func run() throws {
         let context = try options.context()
         let choice: TierChoice
-        do { choice = try TierChoice(parsing: tier) } catch { throw CLIError(description: "\(error)") }
+        let tiers = context.settings.tiers
+        do { choice = try TierChoice(parsing: tier, in: tiers) } catch { throw CLIError(description: "\(error)") }
         guard case .forced(let chosen) = choice, !chosen.isLocal else {
-            throw CLIError(description: "\(tier) has no agent session — use sonnet or opus")
+            throw CLIError(description: "\(tier) has no agent session — use one of: " + tiers.tiers.filter { !$0.isLocal }.map(\.name).joined(separator: ", "))
         }
         let remote: RemoteAgents
         do { remote = try RemoteAgents(settings: context.settings, logger: context.logger) } catch {

@@ -13,10 +13,10 @@ struct BatchCommand: AsyncParsableCommand {
         extension (.jsonl, .csv, .txt), else the content. Questions without an id get `line-N`.
 
         Every question is first assessed by the local model; the policy then picks its tier \
-        (thresholds, --min-tier, --max-tier). With --budget, escalations are kept in order of expected \
+        (each tier's min_p, --min-tier, --max-tier). With --budget, escalations are kept in order of expected \
         gain per dollar (1 − pLocalCorrect over the estimated cost) while their estimates fit; the rest \
         go to a cheaper tier or are answered locally, and their reason says so. Estimates: question \
-        tokens (llama-server's tokenizer) plus [routing] expected_answer_tokens, at [prices].
+        tokens (llama-server's tokenizer) plus [routing] expected_answer_tokens, at each tier's prices.
 
         Output: one JSON line per question, in the `ask --json` shape plus "status": "ok" or "error", \
         appended and flushed as soon as the question is answered (and recorded in the ledger). After \
@@ -83,8 +83,8 @@ struct BatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let choice = try tiers.choice()
         let context = try options.context()
+        let choice = try tiers.choice(context.settings)
         let bounds = try tiers.bounds(context.settings)
         try await CLIErrors.translating {
             let questions = try readQuestions()
@@ -100,13 +100,15 @@ struct BatchCommand: AsyncParsableCommand {
             }
             let router = try await context.router()
             let width = parallel ?? context.settings.local.parallel
-            let printer = BatchProgressPrinter(mode: progress, total: pending.count, budget: budget)
+            let printer = BatchProgressPrinter(mode: progress, total: pending.count, budget: budget,
+                                               tiers: router.configuration.tiers.tiers)
             let routed = try await Interrupt.cancellingOnSIGINT {
                 try await BatchRunner.route(pending, router: router, choice: choice, bounds: bounds, concurrency: width) {
                     printer.assessed($0)
                 }
             }
-            let plan = BatchPlan.make(routed, budgetUsd: budget, cost: { router.expectedCost(questionTokens: $0, tier: $1) })
+            let plan = BatchPlan.make(routed, budgetUsd: budget, tiers: router.configuration.tiers.tiers,
+                                      cost: { router.expectedCost(questionTokens: $0, tier: $1) })
             printer.finishAssessing()
             if json {
                 if dryRun { try JSONOutput.print(BatchTables.PlanJSON(plan)) }
@@ -134,7 +136,7 @@ struct BatchCommand: AsyncParsableCommand {
             }
             printer.finish()
             let summary = BatchSummary(results: results, skippedAlreadyAnswered: skipped, demotedByBudget: plan.demotedCount,
-                                       budgetUsd: budget, wallMs: (ContinuousClock.now - start).milliseconds)
+                                       budgetUsd: budget, wallMs: (ContinuousClock.now - start).milliseconds, tiers: plan.tiers)
             if json { try JSONOutput.print(summary) } else { print(BatchTables.summary(summary, output: outputPath)) }
             if summary.errors > 0 {
                 throw CLIError(description: "\(summary.errors) of \(results.count) questions failed (status \"error\" in \(outputPath)); run the same command with --resume to try them again")

@@ -9,9 +9,10 @@ final class BatchProgressPrinter: Sendable {
     private let mode: Mode
     private let total: Int
     private let budget: Double?
+    private let tiers: [Tier]
     private let lastDraw = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(mode: String, total: Int, budget: Double?) {
+    init(mode: String, total: Int, budget: Double?, tiers: [Tier]) {
         switch mode {
         case "bar": self.mode = .bar
         case "lines": self.mode = .lines
@@ -20,6 +21,7 @@ final class BatchProgressPrinter: Sendable {
         }
         self.total = total
         self.budget = budget
+        self.tiers = tiers
     }
 
     func assessed(_ done: Int) {
@@ -49,7 +51,7 @@ final class BatchProgressPrinter: Sendable {
             let width = 24, filled = p.total == 0 ? width : width * p.done / p.total
             var line = "\r\u{1B}[K[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             line += "\(p.done)/\(p.total)  "
-            line += Tier.defaults.map { "\($0.name) \(p.answeredByTier[$0.name] ?? 0)" }.joined(separator: " · ")
+            line += tiers.map { "\($0.name) \(p.answeredByTier[$0.name] ?? 0)" }.joined(separator: " · ")
             if p.errors > 0 { line += " · errors \(p.errors)" }
             line += "  " + spent(p)
             if let eta = p.etaMs { line += String(format: "  ETA %d:%02d", Int(eta / 60_000), Int(eta / 1000) % 60) }

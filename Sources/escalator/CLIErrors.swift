@@ -11,7 +11,14 @@ enum CLIErrors {
     /// Runs `body`, turning library errors into one-line messages that name the fix.
     static func translating(_ body: () async throws -> Void) async throws {
         do {
-            try await body()
+            do {
+                try await body()
+            } catch let failure as QuestionFailure {
+                // Recorded in the ledger already; the user sees what went wrong.
+                throw failure.error
+            }
+        } catch let error as NoTierAnswered {
+            throw CLIError(description: error.description)
         } catch let error as LlamaError where error.code == .contextExceeded {
             let detail = error.promptTokens.flatMap { n in error.contextSize.map { "\(n) tokens with the prompt, but a slot holds \($0)" } }
             throw CLIError(description: "the question is too long for the local model's context\(detail.map { " (\($0))" } ?? "") — shorten it, or raise [local] context (managed server) / llama-server's -c")

@@ -27,7 +27,7 @@ struct CommandContext {
         return Router(local: .init(assessor: try assessor(endpoint),
                                    answerer: LocalAnswerer(client: endpoint.client, template: template,
                                                            maxTokens: settings.local.answerMaxTokens)),
-                      remote: remoteAgents(), configuration: .init(settings: settings), logger: logger)
+                      remote: remoteAgents(), configuration: try .init(settings: settings), logger: logger)
     }
 
     /// A router over the local model if llama-server can be reached or started, else one without
@@ -40,7 +40,7 @@ struct CommandContext {
             if Task.isCancelled { throw error }
             logger.warning("local model unavailable; routing without assessment: \(error)")
             return Router(local: nil, localProblem: "llama-server unavailable: \(error)", remote: remoteAgents(),
-                          configuration: .init(settings: settings), logger: logger)
+                          configuration: try .init(settings: settings), logger: logger)
         }
         return try router(endpoint)
     }
@@ -48,18 +48,12 @@ struct CommandContext {
     /// The remote tiers, or nil when the agent cannot be started here (the router then answers
     /// escalated questions locally, marked degraded, and says why).
     func remoteAgents() -> RemoteAgents? {
-        let agents: RemoteAgents
-        do { agents = try RemoteAgents(settings: settings, logger: logger) } catch {
-            logger.warning("remote tiers unavailable: \(error)")
-            return nil
+        let availability = AgentAvailability.check(settings, logger: logger)
+        switch availability {
+        case .available(let agents): return agents
+        case .misconfigured(let reason): logger.warning("remote tiers unavailable: \(reason)")
+        case .notInstalled(let reason): logger.debug("remote agent command not found locally", metadata: ["reason": "\(reason)"])
         }
-        if settings.remote.transport == "local" {
-            let program = (try? agents.agentCommand().first) ?? nil
-            guard let program, DoctorCommand.which(program) != nil || FileManager.default.isExecutableFile(atPath: program) else {
-                logger.debug("remote agent command not found locally", metadata: ["command": "\(settings.remote.command)"])
-                return nil
-            }
-        }
-        return agents
+        return nil
     }
 }

@@ -29,7 +29,7 @@ struct InitCommand: ParsableCommand {
             Swift.print(text, terminator: "")
             return
         }
-        let path = config ?? environment["ESCALATOR_CONFIG"] ?? defaults.paths.configFile
+        let path = defaults.paths.configFile(explicit: config, environment: environment).path
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
             guard force else {

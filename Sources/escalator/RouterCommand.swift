@@ -320,7 +320,7 @@ struct EmbeddedDataset {
         }
         if counts.computed > 0 { FileHandle.standardError.write(Data(" (of \(total) distinct)\n".utf8)) }
         let identity = RouterModel.EmbeddingIdentity(model: embedder.model, dimensions: vectors.first?.count ?? 0,
-                                                     pooling: context.settings.embedding.url.isEmpty ? context.settings.embedding.pooling : "server")
+                                                     pooling: context.settings.embedding.url.isEmpty ? context.settings.embedding.pooling.rawValue : "server")
         return EmbeddedDataset(vectors: vectors, identity: identity, counts: counts,
                                seconds: (ContinuousClock.now - start).milliseconds / 1000)
     }

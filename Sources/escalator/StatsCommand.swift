@@ -27,7 +27,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try options.context()
         try await CLIErrors.translating {
-            let stats = try ledgerOptions.open(context).stats()
+            let stats = try ledgerOptions.open(context).stats(tiers: context.settings.tiers.tiers)
             if json {
                 print(String(decoding: try LedgerJSON.encoder().encode(stats), as: UTF8.self))
             } else {

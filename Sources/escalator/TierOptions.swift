@@ -3,27 +3,29 @@ import Routing
 
 /// `--tier`, `--min-tier`, `--max-tier`: force a tier, or bound the policy's choice.
 struct TierOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("auto (decide from the assessment) or force a tier: local, sonnet, opus.", valueName: "tier"))
+    @Option(help: ArgumentHelp("auto (decide from the assessment) or force a configured tier (by default local, sonnet, opus; see [tiers.NAME]).",
+                               valueName: "tier"))
     var tier = "auto"
     @Option(name: .customLong("min-tier"),
-            help: ArgumentHelp("Never route below this tier (default: [routing] min_tier, local).", valueName: "tier"))
+            help: ArgumentHelp("Never route below this tier (default: [routing] min_tier, else the cheapest tier).", valueName: "tier"))
     var minTier: String?
     @Option(name: .customLong("max-tier"),
-            help: ArgumentHelp("Never route or fall back above this tier (default: [routing] max_tier, opus).", valueName: "tier"))
+            help: ArgumentHelp("Never route or fall back above this tier (default: [routing] max_tier, else the dearest tier).", valueName: "tier"))
     var maxTier: String?
 
-    func choice() throws -> TierChoice {
-        do { return try TierChoice(parsing: tier) } catch { throw CLIError(description: "--tier: \(error)") }
+    /// `--tier` among the configured tiers.
+    func choice(_ settings: Settings) throws -> TierChoice {
+        do { return try TierChoice(parsing: tier, in: settings.tiers) } catch { throw CLIError(description: "--tier: \(error)") }
     }
 
     /// The bounds from the flags over the configured ones.
     func bounds(_ settings: Settings) throws -> TierBounds {
-        var bounds = settings.bounds
         do {
-            if let minTier { bounds.min = try Tier.named(minTier) }
-            if let maxTier { bounds.max = try Tier.named(maxTier) }
-            try bounds.validate()
+            var bounds = try settings.bounds()
+            if let minTier { bounds.min = try settings.tiers.tier(named: minTier) }
+            if let maxTier { bounds.max = try settings.tiers.tier(named: maxTier) }
+            try bounds.validate(order: settings.tiers)
+            return bounds
         } catch { throw CLIError(description: "\(error)") }
-        return bounds
     }
 }

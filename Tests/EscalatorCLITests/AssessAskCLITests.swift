@@ -42,7 +42,7 @@ struct AssessAskCLITests {
         #expect(route["tier"] as? String == "opus")
         #expect((route["reason"] as? String)?.contains("sonnet_min 1.00") == true)
         let thresholds = try #require(route["thresholds"] as? [String: Double])
-        #expect(thresholds == ["local_min": 1, "sonnet_min": 1])
+        #expect(thresholds == ["local_min": 1, "sonnet_min": 1, "opus_min": 0])
         #expect(o["tier_used"] as? String == "local")
         #expect(o["degraded"] as? Bool == true)
         #expect((o["degraded_reason"] as? String)?.isEmpty == false)

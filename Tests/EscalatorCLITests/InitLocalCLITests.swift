@@ -10,7 +10,10 @@ import Testing
         let first = try env.run(["init"])
         #expect(first.status == 0, "\(first.stderr)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("[thresholds]") && text.contains("ESCALATOR_THRESHOLDS_LOCAL_MIN"))
+        #expect(text.contains("[tiers.local]") && text.contains("ESCALATOR_TIERS_LOCAL_MIN_P"))
+        // The tiers as tables, and (commented out) how to add haiku and fable.
+        #expect(text.contains("[tiers.sonnet]\n") && text.contains("[tiers.opus]\n"))
+        #expect(text.contains("# [tiers.haiku]\n# model = \"haiku\"") && text.contains("# [tiers.fable]\n# model = \"fable\""))
         // The written file is the config escalator now reads.
         let status = try env.run(["local", "status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")

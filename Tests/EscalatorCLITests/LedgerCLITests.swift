@@ -6,7 +6,7 @@ import Testing
 /// `log`, `stats` and `feedback` through the built binary, on a ledger filled with the library
 /// API in an isolated HOME/XDG (no llama-server needed).
 @Suite struct LedgerCLITests {
-    static let thresholds = Thresholds(localMin: 0.6, sonnetMin: 0.3)
+    static let thresholds = Thresholds.threeTier(localMin: 0.6, sonnetMin: 0.3)
 
     static func answer(_ id: String, routed: Tier, used: Tier, totalMs: Double, cost: Double) -> RoutedAnswer {
         let assessment = Assessment(strategy: "digit-scale", pLocalCorrect: 0.42, rawScore: 0.42, calibration: "identity",
@@ -152,7 +152,7 @@ import Testing
         #expect(rows.count == 1)
         let row = try #require(rows.first)
         #expect(row.question == "Is it down?" && row.tierUsed == nil && row.answer == nil)
-        #expect(row.route?.tier == .sonnet && row.thresholds == Thresholds())
+        #expect(row.route?.tier == .sonnet && row.thresholds == Thresholds.threeTier())
         #expect(row.error?.contains("managed") == true && r.stderr.contains(row.error ?? "?"))
         #expect(row.timingsMs.total != nil)
     }

@@ -119,6 +119,41 @@ struct RealAgentCLITests {
         #expect(Date().timeIntervalSince(start) < 120)
     }
 
+    /// Tiers are data: a config file adds fable and haiku tiers, and `--tier fable` / `--tier
+    /// haiku` switch the real CLI to those models (the stand-in sees their model ids).
+    @Test func configuredTiersSwitchTheRealCLIToTheirModels() throws {
+        let s = try Setup(script: Self.script("From the configured tier."))
+        defer { s.stop() }
+        let config = s.env.home.file("tiers.toml")
+        try """
+        [tiers.haiku]
+        model = "haiku"
+        min_p = 0.45
+
+        [tiers.fable]
+        model = "fable"
+        input_price = 8.0
+        output_price = 40.0
+        min_p = 0.0
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        for (tier, id) in [("fable", "claude-fable-5-2"), ("haiku", "claude-haiku-5-5")] {
+            let question = "Which model answers the \(tier) tier?"
+            let r = try s.run(["ask", "--json", "--config", config, "--tier", tier, question])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try jsonObject(r.stdout)
+            #expect(o["tier_used"] as? String == tier)
+            #expect(o["answer"] as? String == "From the configured tier.")
+            #expect((o["agent"] as? [String: Any])?["session"] as? String == "escalator-\(tier)")
+            #expect(try s.messages(withText: question).map(\.model) == [id])
+        }
+        // An unknown tier names the configured ones, and nothing reaches the API.
+        let before = try s.standin.requests().count
+        let unknown = try s.run(["ask", "--config", config, "--tier", "gpt", "Anyone?"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("local, haiku, sonnet, opus, fable"), "\(unknown.stderr)")
+        #expect(try s.standin.requests().count == before)
+    }
+
     @Test func doctorReportsTheAgentsVersionAndModes() throws {
         let s = try Setup(script: Self.script("unused"))
         defer { s.stop() }

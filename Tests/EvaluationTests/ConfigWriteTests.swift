@@ -113,21 +113,23 @@ import TestSupport
         try Self.handConfig.write(toFile: path, atomically: true, encoding: .utf8)
         let env = ["HOME": dir.path]
         let form = try ThresholdSettings(escalateAt: 0.4, calibration: .platt(a: 3, b: -1)).routingForm(scoreRange: 0...1)
-        let outcome = try ConfigFileEditor.update(path: path, changes: form.configChanges(currentSonnetMin: 0.4),
+        let outcome = try ConfigFileEditor.update(path: path, changes: form.configChanges(tiers: try Settings.load(configFile: path, environment: env).tiers,
+                                                                                    fileText: Self.handConfig),
                                                   template: { "" }, environment: env)
         #expect(outcome.backup == path + ".bak" && !outcome.created)
         #expect(try String(contentsOfFile: path + ".bak", encoding: .utf8) == Self.handConfig)
         #expect(outcome.diff.contains("+local_min = "))
         let settings = try Settings.load(configFile: path, environment: env)
         #expect(settings.calibration == form.calibration)
-        #expect(settings.thresholds.localMin == form.localMin)
-        #expect(settings.thresholds.sonnetMin == min(0.4, form.localMin))
+        #expect(settings.minP("local") == form.localMin)
+        #expect(settings.minP("sonnet") == min(0.4, form.localMin))
         #expect(settings.local.url == "http://127.0.0.1:9999" && settings.local.parallel == 2)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("# my config") && text.contains("# my server"))
         #expect(!FileManager.default.fileExists(atPath: dir.file(".config.toml.tmp-\(getpid())")))
         // Writing the same values again changes nothing.
-        let again = try ConfigFileEditor.update(path: path, changes: form.configChanges(currentSonnetMin: settings.thresholds.sonnetMin),
+        let again = try ConfigFileEditor.update(path: path, changes: form.configChanges(tiers: settings.tiers,
+                                                                                   fileText: try String(contentsOfFile: path, encoding: .utf8)),
                                                 template: { "" }, environment: env)
         #expect(again.diff.isEmpty)
     }
@@ -141,12 +143,12 @@ import TestSupport
         let path = dir.file("sub/config.toml")
         let defaults = Settings(paths: Paths(environment: env))
         let form = try ThresholdSettings(escalateAt: 0.5, calibration: .isotonic(x: [0.2, 0.6], y: [0.1, 0.7])).routingForm(scoreRange: 0...1)
-        let outcome = try ConfigFileEditor.update(path: path, changes: form.configChanges(currentSonnetMin: 0.3),
+        let outcome = try ConfigFileEditor.update(path: path, changes: form.configChanges(tiers: defaults.tiers, fileText: defaults.annotatedConfig()),
                                                   template: { defaults.annotatedConfig() }, environment: env)
         #expect(outcome.created && outcome.backup == nil)
         #expect(!outcome.diff.contains("+[local]"))  // the diff is against the template
         let loaded = try Settings.load(configFile: path, environment: env)
-        #expect(loaded.calibration == form.calibration && loaded.thresholds.localMin == form.localMin)
+        #expect(loaded.calibration == form.calibration && loaded.minP("local") == form.localMin)
         #expect(loaded.local == defaults.local)
 
         let before = try String(contentsOfFile: path, encoding: .utf8)

@@ -100,7 +100,7 @@ import TestSupport
         let text = try String(contentsOfFile: config, encoding: .utf8)
         #expect(text.contains("parallel = 3 # keep") && text.contains("kind = \"identity\""))
         let settings = try Settings.load(configFile: config, environment: ["HOME": env.home.path])
-        #expect(settings.local.parallel == 3 && settings.thresholds.localMin != 0.5)
+        #expect(settings.local.parallel == 3 && settings.minP("local") != 0.5)
 
         // Without --config: the default path under XDG_CONFIG_HOME, created from the annotated defaults.
         let created = try env.run(["tune", env.home.file("hand.jsonl"), "--scores", env.home.file("scores.csv"), "--target-rate", "0.5",
@@ -108,7 +108,7 @@ import TestSupport
         #expect(created.status == 0, "\(created.stderr)")
         let defaultPath = env.home.file("config/escalator/config.toml")
         #expect(created.stdout.contains("created \(defaultPath)"))
-        #expect(try Settings.load(configFile: defaultPath, environment: ["HOME": env.home.path]).thresholds.localMin
-                == settings.thresholds.localMin)
+        #expect(try Settings.load(configFile: defaultPath, environment: ["HOME": env.home.path]).minP("local")
+                == settings.minP("local"))
     }
 }

@@ -11,7 +11,7 @@ import Testing
                        allowedMass: 1, fellBackToSampled: false, sampledToken: "1", promptTokens: 10, cachedTokens: 0,
                        generatedTokens: 1, elapsedMs: 1, promptMs: 1, predictedMs: 0)
         }
-        let thresholds = Thresholds()
+        let thresholds = Thresholds.threeTier()
         return RoutedAnswer(id: id, question: "q \(id)", route: Route(tier: tier, reason: "r", score: raw, thresholds: thresholds),
                             assessment: assessment, tierUsed: tier, answer: "a", costUsd: 0,
                             timingsMs: .init(assess: 1, answer: 1, total: 2), degraded: false, degradedReason: nil)

@@ -15,19 +15,20 @@ struct CascadeIntegrationTests {
 
     func router(_ url: String, localMin: Double, remote socket: String?) throws -> Router {
         var settings = Settings(paths: Paths(environment: ["HOME": NSTemporaryDirectory()]))
-        settings.thresholds = Thresholds(localMin: localMin, sonnetMin: 0)
+        settings.tiers.update("local") { $0.minP = localMin }
+        settings.tiers.update("sonnet") { $0.minP = 0 }
         let client = LlamaServerClient(configuration: .init(baseURL: url, connectTimeoutMs: 1000, requestTimeoutMs: 120_000))
         let template = try PromptTemplate(directory: BuiltProducts.packageRoot + "/prompts")
         let runtime = LearnedRuntime(settings: settings)
-        let assessor = Assessor(client: client, template: template, strategy: AnswerLogprobStrategy(reduce: "mean", runtime: runtime))
+        let assessor = Assessor(client: client, template: template, strategy: AnswerLogprobStrategy(reduce: .mean, runtime: runtime))
         var remote: RemoteAgents?
         if let socket {
-            settings.remote.command = "\(BuiltProducts.executable("claude-sim")) --think-ms 100"
+            settings.remote.command = try AgentCommandLine("\(BuiltProducts.executable("claude-sim")) --think-ms 100")
             settings.remote.tmuxSocket = socket
             remote = try RemoteAgents(settings: settings, logger: Logger(label: "test"))
         }
         return Router(local: .init(assessor: assessor, answerer: LocalAnswerer(client: client, template: template, maxTokens: 24)),
-                      remote: remote, configuration: .init(settings: settings))
+                      remote: remote, configuration: try .init(settings: settings))
     }
 
     @Test func highConfidenceKeepsTheLocalAnswerLowConfidenceEscalatesAndRecordsTheDiscard() async throws {
@@ -57,7 +58,7 @@ struct CascadeIntegrationTests {
         let socket = "escalator-cascade-\(UUID().uuidString.prefix(8))"
         defer { if let tmux = TmuxFixture.tmuxExecutable { _ = try? runBinary(tmux, ["-L", socket, "kill-server"]) } }
         let escalate = try router(server.url, localMin: 0.99999, remote: socket)
-        let routed = try await escalate.ask(Self.question)
+        let routed = try await QuestionPath(router: escalate, ledger: nil).ask(Self.question)
         #expect(routed.route.tier == .sonnet, "\(routed.route.reason)")
         #expect(routed.tierUsed == .sonnet, "\(routed.attempts)")
         let discarded = try #require(routed.discardedLocalAnswer)

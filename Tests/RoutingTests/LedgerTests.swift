@@ -6,7 +6,7 @@ import Testing
 
 /// Builders for ledger tests: answers with known numbers.
 enum LedgerFixtures {
-    static let thresholds = Thresholds(localMin: 0.6, sonnetMin: 0.3)
+    static let thresholds = Thresholds.threeTier(localMin: 0.6, sonnetMin: 0.3)
 
     static func assessment(p: Double) -> Assessment {
         Assessment(strategy: "digit-scale", pLocalCorrect: p, rawScore: p + 0.01, calibration: "identity",
@@ -59,7 +59,7 @@ enum LedgerFixtures {
 
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -107,7 +107,7 @@ enum LedgerFixtures {
         try ledger.setOutcome(id: "o1", correct: false, score: nil)
         try ledger.setOutcome(id: "l2", correct: nil, score: 0.5)
 
-        let s = try ledger.stats()
+        let s = try ledger.stats(tiers: TierTable.defaults.tiers)
         #expect(s.questions == 8 && s.answered == 7 && s.failed == 1 && s.degraded == 1)
         #expect(abs(s.costUsd - 0.26) < 1e-12)
         #expect(s.tiers.map(\.tier) == ["local", "sonnet", "opus"])
@@ -130,7 +130,7 @@ enum LedgerFixtures {
     @Test func emptyLedgerStats() throws {
         let dir = try TemporaryDirectory(prefix: "ledger")
         defer { dir.remove() }
-        let s = try Ledger(path: dir.file("ledger.sqlite")).stats()
+        let s = try Ledger(path: dir.file("ledger.sqlite")).stats(tiers: TierTable.defaults.tiers)
         #expect(s.questions == 0 && s.tiers.allSatisfy { $0.count == 0 && $0.share == 0 && $0.latencyP50Ms == nil })
         #expect(s.outcomes.accuracy == nil && s.outcomes.meanScore == nil)
         #expect(LedgerStats.percentile([7], 0.9) == 7 && LedgerStats.percentile([], 0.5) == nil)
@@ -168,11 +168,14 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)
-        #expect(old.thresholds == Thresholds(localMin: 0.7, sonnetMin: 0.4))
+        #expect(old.thresholds == Thresholds.threeTier(localMin: 0.7, sonnetMin: 0.4))
+        // v5: one thresholds column (every tier's min_p) instead of a column per threshold.
+        let columns = try DatabaseQueue(path: path).read { db in try db.columns(in: Ledger.table).map(\.name) }
+        #expect(columns.contains("thresholds") && !columns.contains("local_min") && !columns.contains("sonnet_min"), "\(columns)")
         #expect(old.costMeasuredUsd == nil && old.outcome == nil)
         #expect(old.recordedAt == Date(timeIntervalSince1970: 1_767_323_045.678) || abs(old.recordedAt.timeIntervalSince1970 - 1_767_323_045.678) < 0.001)
         try ledger.setOutcome(id: "old1", correct: true, score: nil)

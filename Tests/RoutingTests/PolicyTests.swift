@@ -2,7 +2,7 @@ import Testing
 @testable import Routing
 
 @Suite struct PolicyTests {
-    let policy = Policy(thresholds: Thresholds(localMin: 0.6, sonnetMin: 0.3))
+    let policy = TierPolicy(table: .defaults, defaultTier: .sonnet)
 
     @Test(arguments: [
         (0.95, "local"), (0.6, "local"), (0.5999, "sonnet"), (0.3, "sonnet"), (0.2999, "opus"), (0.0, "opus"),
@@ -27,7 +27,7 @@ import Testing
         let route = policy.decide(p: nil, unassessedBecause: "llama-server unavailable")
         #expect(route.tier == .sonnet)
         #expect(route.reason == "not assessed (llama-server unavailable) → default tier sonnet")
-        let opusDefault = Policy(thresholds: policy.thresholds, defaultTier: .opus)
+        let opusDefault = TierPolicy(table: .defaults, defaultTier: .opus)
         #expect(opusDefault.decide(p: nil).tier == .opus)
     }
 
@@ -43,7 +43,7 @@ import Testing
         (0.45, "local", "opus", "sonnet", "≥ sonnet_min 0.30 → sonnet"),
     ])
     func boundsClampTheChoice(p: Double, min: String, max: String, tier: String, phrase: String) throws {
-        let bounds = TierBounds(min: try Tier.named(min), max: try Tier.named(max))
+        let bounds = TierBounds(min: try TierTable.defaults.tier(named: min), max: try TierTable.defaults.tier(named: max))
         let route = policy.decide(p: p, bounds: bounds)
         #expect(route.tier.name == tier)
         #expect(route.reason.contains(phrase), "\(route.reason)")
@@ -66,32 +66,39 @@ import Testing
         ("sonnet", "sonnet", "opus", ["sonnet", "opus", "local"]),
     ])
     func fallbackChains(tier: String, min: String, max: String, chain: [String]) throws {
-        let bounds = TierBounds(min: try Tier.named(min), max: try Tier.named(max))
-        #expect(policy.fallbackChain(from: try Tier.named(tier), bounds: bounds).map(\.name) == chain)
+        let bounds = TierBounds(min: try TierTable.defaults.tier(named: min), max: try TierTable.defaults.tier(named: max))
+        #expect(policy.fallbackChain(from: try TierTable.defaults.tier(named: tier), bounds: bounds).map(\.name) == chain)
     }
 
     @Test func invertedBoundsAreRefused() {
-        #expect(throws: RoutingError.self) { try TierBounds(min: .opus, max: .sonnet).validate() }
+        #expect(throws: RoutingError.self) { try TierBounds(min: .opus, max: .sonnet).validate(order: .defaults) }
     }
 
     @Test func pricesGiveCosts() {
         let price = TierPrice(inputPerMillion: 3, outputPerMillion: 15)
         // 1,000 input tokens at $3/M plus 2,000 output tokens at $15/M.
         #expect(abs(price.cost(inputTokens: 1000, outputTokens: 2000) - (0.003 + 0.030)) < 1e-12)
-        let prices = Settings.Prices()
+        let prices = TierTable.defaults
         #expect(prices.price(of: .local).cost(inputTokens: 10_000, outputTokens: 10_000) == 0)
         #expect(prices.price(of: .opus).outputPerMillion > prices.price(of: .sonnet).outputPerMillion)
         #expect(CostEstimate.roughTokens("") == 0 && CostEstimate.roughTokens("abcdefgh") == 2)
     }
 
     @Test func tierChoiceParsing() throws {
-        #expect(try TierChoice(parsing: "auto") == .auto)
-        #expect(try TierChoice(parsing: "sonnet") == .forced(.sonnet))
-        #expect(throws: RoutingError.self) { try TierChoice(parsing: "gpt5") }
+        #expect(try TierChoice(parsing: "auto", in: .defaults) == .auto)
+        #expect(try TierChoice(parsing: "sonnet", in: .defaults) == .forced(.sonnet))
+        #expect(throws: RoutingError.self) { try TierChoice(parsing: "gpt5", in: .defaults) }
     }
 
     @Test func thresholdsMustBeOrderedProbabilities() {
-        #expect(throws: RoutingError.self) { try Thresholds(localMin: 0.2, sonnetMin: 0.5).validate() }
-        #expect(throws: RoutingError.self) { try Thresholds(localMin: 1.5, sonnetMin: 0.5).validate() }
+        func table(local: Double, sonnet: Double) -> TierTable {
+            var table = TierTable.defaults
+            table.update("local") { $0.minP = local }
+            table.update("sonnet") { $0.minP = sonnet }
+            return table
+        }
+        #expect(throws: RoutingError.self) { try table(local: 0.2, sonnet: 0.5).validate() }
+        #expect(throws: RoutingError.self) { try table(local: 1.5, sonnet: 0.5).validate() }
+        #expect(throws: Never.self) { try table(local: 0.5, sonnet: 0.5).validate() }
     }
 }

@@ -142,7 +142,7 @@ import Testing
         #expect(c.tokens == 4)
         #expect(c.minLogprob == AnswerConfidence.floor)
         #expect(abs(c.meanLogprob - (-0.1 - 0.5 - 2.0 - 50) / 4) < 1e-12)
-        #expect(abs(c.probability("min") - exp(-50)) < 1e-30)
+        #expect(abs(c.probability(.min) - exp(-50)) < 1e-30)
         #expect(abs(AnswerConfidence(logprobs: [-0.2, -0.2]).meanProbability - exp(-0.2)) < 1e-12)
         #expect(AnswerConfidence(logprobs: []).meanProbability < 1e-20, "no tokens: nothing to trust")
     }

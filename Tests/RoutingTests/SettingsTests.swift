@@ -21,8 +21,8 @@ import Testing
         let env = ["HOME": dir.path, "ESCALATOR_LOCAL_URL": "http://env:2", "ESCALATOR_THRESHOLDS_SONNET_MIN": "0.25"]
         let s = try Settings.load(configFile: file, environment: env, overrides: [("local.url", "http://flag:3")])
         #expect(s.local.url == "http://flag:3")          // flag beats env beats file
-        #expect(s.thresholds.sonnetMin == 0.25)          // env beats file
-        #expect(s.thresholds.localMin == 0.7)            // file beats default
+        #expect(s.minP("sonnet") == 0.25)          // env beats file
+        #expect(s.minP("local") == 0.7)            // file beats default
         #expect(s.local.context == 4096)
         #expect(s.local.parallel == Settings.Local().parallel)  // default kept
         #expect(s.configFile == file)
@@ -42,11 +42,11 @@ import Testing
         expected_answer_tokens = 300
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let s = try Settings.load(configFile: file, environment: ["HOME": dir.path, "ESCALATOR_PRICES_OPUS_OUTPUT": "30"])
-        #expect(s.prices.price(of: .sonnet) == TierPrice(inputPerMillion: 2.5, outputPerMillion: Settings.Prices().sonnetOutput))
-        #expect(s.prices.price(of: .local).outputPerMillion == 0.01)
-        #expect(s.prices.price(of: .opus).outputPerMillion == 30)
-        #expect(s.policy.defaultTier == .opus)
-        #expect(s.bounds == TierBounds(min: .local, max: .sonnet))
+        #expect(s.tiers.price(of: .sonnet) == TierPrice(inputPerMillion: 2.5, outputPerMillion: TierTable.defaults.price(of: .sonnet).outputPerMillion))
+        #expect(s.tiers.price(of: .local).outputPerMillion == 0.01)
+        #expect(s.tiers.price(of: .opus).outputPerMillion == 30)
+        #expect(try s.policy().defaultTier == .opus)
+        #expect(try s.bounds() == TierBounds(min: .local, max: .sonnet))
         #expect(s.routing.expectedAnswerTokens == 300)
     }
 
@@ -111,7 +111,8 @@ import Testing
         let dir = try home()
         defer { dir.remove() }
         var original = Settings(paths: Paths(environment: ["HOME": dir.path]))
-        original.thresholds = Thresholds(localMin: 0.65, sonnetMin: 0.35)
+        original.tiers.update("local") { $0.minP = 0.65 }
+        original.tiers.update("sonnet") { $0.minP = 0.35 }
         original.calibration = .isotonic(x: [0, 0.5, 1], y: [0.1, 0.4, 0.95])
         original.local.url = "http://example.invalid:9"
         let file = dir.file("c.toml")

@@ -1,9 +1,15 @@
 import Synchronization
 
-/// The budget while a batch runs: what answered questions cost (estimated) and what running
+/// How a batch decides what fits a budget, for the plan and the run alike: an estimate fits when
+/// it is at most what is left (``fits(_:left:)``).
+///
+/// While a batch runs it tracks what answered questions cost (estimated) and what running
 /// escalations have reserved. An escalation starts only if its estimate fits in what is left,
 /// so the plan's guarantee holds even when earlier answers ran longer than expected.
 final class BatchBudget: Sendable {
+    /// The one rule: `cost` fits in `left` dollars (with a margin for floating-point sums).
+    static func fits(_ cost: Double, left: Double) -> Bool { cost <= left + 1e-12 }
+
     private struct State { var spent = 0.0; var reserved = 0.0 }
     let limit: Double?
     private let state = Mutex(State())
@@ -13,7 +19,7 @@ final class BatchBudget: Sendable {
     /// Reserves `amount` if it fits (always, without a limit).
     func reserve(_ amount: Double) -> Bool {
         state.withLock { s in
-            if let limit, s.spent + s.reserved + amount > limit + 1e-12 { return false }
+            if let limit, !Self.fits(amount, left: limit - s.spent - s.reserved) { return false }
             s.reserved += amount
             return true
         }

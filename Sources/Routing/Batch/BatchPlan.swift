@@ -33,6 +33,8 @@ public struct BatchPlan: Sendable {
 
     public var entries: [Entry]
     public var budgetUsd: Double?
+    /// The tiers the batch may use, cheapest first.
+    public var tiers: [Tier]
 
     /// The estimated cost of the whole plan.
     public var expectedCostUsd: Double { entries.reduce(0) { $0 + $1.expectedCostUsd } }
@@ -40,7 +42,7 @@ public struct BatchPlan: Sendable {
     public var demotedCount: Int { entries.filter(\.demotedByBudget).count }
 
     /// Per tier, cheapest first (tiers with no questions included, so tables line up).
-    public func totals(tiers: [Tier] = Tier.defaults) -> [TierTotal] {
+    public func totals() -> [TierTotal] {
         tiers.sorted().map { tier in
             let here = entries.filter { $0.route.tier == tier }
             return TierTotal(tier: tier, count: here.count, expectedCostUsd: here.reduce(0) { $0 + $1.expectedCostUsd })
@@ -52,13 +54,12 @@ public struct BatchPlan: Sendable {
     /// `floor` is the cheapest tier allowed (`--min-tier`): a question that fits no remote tier
     /// goes to local regardless, since an unanswered question is worse than a cheaper answer.
     public static func make(_ routed: [(question: BatchQuestion, assessment: AssessmentOutcome, route: Route, questionTokens: Int)],
-                            budgetUsd: Double?, tiers: [Tier] = Tier.defaults,
-                            cost: (Int, Tier) -> Double) -> BatchPlan {
+                            budgetUsd: Double?, tiers: [Tier], cost: (Int, Tier) -> Double) -> BatchPlan {
         var entries = routed.map { r in
             Entry(question: r.question, assessment: r.assessment, route: r.route, policyTier: r.route.tier,
                   questionTokens: r.questionTokens, expectedCostUsd: cost(r.questionTokens, r.route.tier))
         }
-        guard let budget = budgetUsd else { return BatchPlan(entries: entries, budgetUsd: nil) }
+        guard let budget = budgetUsd else { return BatchPlan(entries: entries, budgetUsd: nil, tiers: tiers) }
 
         // Local answers cost what the local price says (usually 0) and are always taken.
         var left = budget - entries.filter { $0.route.tier.isLocal }.reduce(0) { $0 + $1.expectedCostUsd }
@@ -73,14 +74,14 @@ public struct BatchPlan: Sendable {
             let ga = gainPerDollar(a.element), gb = gainPerDollar(b.element)
             return ga != gb ? ga > gb : a.offset < b.offset
         }.map(\.element)
-        let local = tiers.sorted().first(where: \.isLocal) ?? .local
+        let local = tiers.first(where: \.isLocal) ?? .local
         for i in order {
             let wanted = entries[i].route.tier
             // The wanted tier, then cheaper remote tiers, then local.
             let candidates = tiers.sorted().filter { !$0.isLocal && $0 <= wanted }.reversed() + [local]
             for tier in candidates {
                 let c = cost(entries[i].questionTokens, tier)
-                if tier.isLocal || c <= left + 1e-12 {
+                if tier.isLocal || BatchBudget.fits(c, left: left) {
                     if tier != wanted {
                         let need = cost(entries[i].questionTokens, wanted)
                         entries[i].route.reason += "; budget: \(usd(max(left, 0))) left, \(wanted.name) needs \(usd(need)) → \(tier.name)"
@@ -92,7 +93,7 @@ public struct BatchPlan: Sendable {
                 }
             }
         }
-        return BatchPlan(entries: entries, budgetUsd: budget)
+        return BatchPlan(entries: entries, budgetUsd: budget, tiers: tiers)
     }
 }
 

@@ -21,6 +21,12 @@ public struct BatchResult: Sendable, Encodable {
                     assessment: answer.assessment, ledgerId: ledgerId)
     }
 
+    /// The `"status": "error"` line of a question no tier answered.
+    public static func failed(_ failure: QuestionFailure, ledgerId: String?) -> BatchResult {
+        BatchResult(id: failure.id, question: failure.question, status: .error, answer: nil, error: "\(failure.error)",
+                    route: failure.route, assessment: failure.assessment, ledgerId: ledgerId)
+    }
+
     enum CodingKeys: String, CodingKey { case id, question, status, error, route, assessment, ledgerId }
 
     public func encode(to encoder: any Encoder) throws {

@@ -4,8 +4,10 @@ import Synchronization
 
 /// Answers a planned batch: local questions through llama-server's parallel slots, escalated
 /// ones through a pool of agent sessions per tier (one question per session at a time). Each
-/// result is appended to the output file (and flushed) the moment it is done, then recorded in
-/// the ledger, so a batch killed at any point loses at most the questions in flight.
+/// question takes the ``QuestionPath`` (answered and recorded in the ledger), and its result is
+/// appended to the output file (and synced) the moment it is done, so a batch killed at any
+/// point loses at most the questions in flight. Appends block (`fsync`), so they run on the
+/// output's own queue, off the cooperative pool.
 public struct BatchRunner: Sendable {
     public struct Configuration: Sendable {
         /// Local questions answered at once (llama-server's `-np` slots).
@@ -14,7 +16,7 @@ public struct BatchRunner: Sendable {
         public var remoteSessions: Int
         public var bounds: TierBounds
 
-        public init(localConcurrency: Int, remoteSessions: Int, bounds: TierBounds = .all) {
+        public init(localConcurrency: Int, remoteSessions: Int, bounds: TierBounds) {
             self.localConcurrency = max(1, localConcurrency)
             self.remoteSessions = max(1, remoteSessions)
             self.bounds = bounds
@@ -25,6 +27,8 @@ public struct BatchRunner: Sendable {
     public let configuration: Configuration
     public let output: BatchOutputFile
     public let ledger: Ledger?
+    private let path: QuestionPath
+    private let appends = BlockingQueue(label: "escalator.batch.output")
     /// Prefix of ledger ids, unique to this run (the input's ids repeat across batches).
     public let runID: String
     private let logger: Logger
@@ -37,6 +41,7 @@ public struct BatchRunner: Sendable {
         self.ledger = ledger
         self.runID = runID
         self.logger = logger
+        path = QuestionPath(router: router, ledger: ledger)
     }
 
     // MARK: Assessment
@@ -95,8 +100,6 @@ public struct BatchRunner: Sendable {
                     while !Task.isCancelled {
                         guard let index = run.next(worker.tier) else { return }
                         let result = try await answer(plan.entries[index], session: worker.session, budget: budget)
-                        try output.append(try result.jsonLine())
-                        record(result, entry: plan.entries[index])
                         let progress = run.add(result, spent: budget.spent, elapsedMs: (ContinuousClock.now - start).milliseconds)
                         onProgress(progress, result)
                     }
@@ -121,18 +124,25 @@ public struct BatchRunner: Sendable {
         }
         // Fallbacks stay at or below the planned tier, so they cannot break the budget.
         let bounds = TierBounds(min: min(configuration.bounds.min, route.tier), max: route.tier)
-        do {
-            let answer = try await router.answer(entry.question.question, route: route, assessment: entry.assessment,
-                                                 bounds: bounds, id: entry.question.id, session: session,
-                                                 questionTokens: entry.questionTokens)
-            budget.settle(reserved: reserved, actual: answer.costEstimatedUsd)
-            return .ok(answer, ledgerId: ledger == nil ? nil : ledgerID(entry.question.id))
-        } catch {
-            budget.settle(reserved: reserved, actual: 0)
-            if Router.isCancellation(error) { throw error }
-            return BatchResult(id: entry.question.id, question: entry.question.question, status: .error,
-                               answer: nil, error: "\(error)", route: route, assessment: entry.assessment.assessment,
-                               ledgerId: ledger == nil ? nil : ledgerID(entry.question.id))
+        let ledgerId = ledger == nil ? nil : ledgerID(entry.question.id)
+        let outcome = try await path.answer(entry.question.question, route: route, assessment: entry.assessment, bounds: bounds,
+                                            id: entry.question.id, recordedID: ledgerID(entry.question.id), session: session,
+                                            questionTokens: entry.questionTokens) { outcome in
+            // Durable first: the answer is in the output file before the ledger records it.
+            let line = try Self.result(outcome, ledgerId: ledgerId).jsonLine()
+            try await appends.run { try output.append(line) }
+        }
+        switch outcome {
+        case .success(let answer): budget.settle(reserved: reserved, actual: answer.costEstimatedUsd)
+        case .failure: budget.settle(reserved: reserved, actual: 0)
+        }
+        return Self.result(outcome, ledgerId: ledgerId)
+    }
+
+    private static func result(_ outcome: Result<RoutedAnswer, QuestionFailure>, ledgerId: String?) -> BatchResult {
+        switch outcome {
+        case .success(let answer): .ok(answer, ledgerId: ledgerId)
+        case .failure(let failure): .failed(failure, ledgerId: ledgerId)
         }
     }
 
@@ -172,21 +182,4 @@ public struct BatchRunner: Sendable {
     }
 
     private func ledgerID(_ questionID: String) -> String { "\(runID):\(questionID)" }
-
-    private func record(_ result: BatchResult, entry: BatchPlan.Entry) {
-        guard let ledger else { return }
-        do {
-            if var answer = result.answer {
-                answer.id = ledgerID(answer.id)
-                try ledger.record(answer)
-            } else {
-                try ledger.recordFailure(id: ledgerID(result.id), question: result.question,
-                                         thresholds: router.policy.thresholds, route: result.route,
-                                         assessment: result.assessment, error: result.error ?? "unknown error")
-            }
-        } catch {
-            // The answer is safe in the output file; the ledger is a record of it.
-            logger.warning("could not record \(result.id) in the ledger: \(error)")
-        }
-    }
 }

@@ -23,7 +23,7 @@ public struct BatchSummary: Sendable, Encodable {
     public var perMinute: Double
 
     public init(results: [BatchResult], skippedAlreadyAnswered: Int, demotedByBudget: Int, budgetUsd: Double?, wallMs: Double,
-                tiers order: [Tier] = Tier.defaults) {
+                tiers order: [Tier]) {
         let answers = results.compactMap(\.answer)
         tiers = order.sorted().map { tier in
             let here = answers.filter { $0.tierUsed == tier }

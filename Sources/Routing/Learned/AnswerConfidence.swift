@@ -28,8 +28,13 @@ public struct AnswerConfidence: Sendable, Equatable, Codable {
     /// exp(min): the least likely token's probability.
     public var minProbability: Double { exp(minLogprob) }
 
-    /// The probability `reduce` names (`mean` or `min`).
-    public func probability(_ reduce: String) -> Double { reduce == "min" ? minProbability : meanProbability }
+    /// The probability `reduce` names.
+    public func probability(_ reduce: Settings.AssessmentSettings.Confidence) -> Double {
+        switch reduce {
+        case .mean: meanProbability
+        case .min: minProbability
+        }
+    }
 }
 
 extension LocalAnswerer {

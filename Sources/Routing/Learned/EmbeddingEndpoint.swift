@@ -56,7 +56,7 @@ public struct EmbeddingEndpoint: Sendable {
         let e = settings.embedding
         let perSlot = max(256, e.context / max(1, e.parallel))
         // An embedding is computed in one micro-batch, so the batch sizes must hold a whole question.
-        let arguments = ["--embeddings", "--pooling", e.pooling, "-b", String(perSlot), "-ub", String(perSlot)]
+        let arguments = ["--embeddings", "--pooling", e.pooling.rawValue, "-b", String(perSlot), "-ub", String(perSlot)]
         return ManagedServer(configuration: .init(
             serverExecutable: LocalEndpoint.serverExecutable(settings) ?? (settings.local.server.isEmpty ? settings.paths.defaultServer : settings.local.server),
             modelPath: modelPath(settings), stateDirectory: stateDirectory(settings),

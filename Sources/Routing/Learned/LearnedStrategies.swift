@@ -176,10 +176,10 @@ public struct EmbeddingRouterStrategy: LearnedAssessmentStrategy {
 /// answer is already there; escalated, it is discarded (and the ledger says so).
 public struct AnswerLogprobStrategy: LearnedAssessmentStrategy {
     /// `mean` or `min`; nil = the settings' `[assessment] confidence`.
-    public let reduce: String?
+    public let reduce: Settings.AssessmentSettings.Confidence?
     public let runtime: LearnedRuntime
 
-    public init(reduce: String? = nil, runtime: LearnedRuntime) {
+    public init(reduce: Settings.AssessmentSettings.Confidence? = nil, runtime: LearnedRuntime) {
         self.reduce = reduce
         self.runtime = runtime
     }
@@ -188,7 +188,7 @@ public struct AnswerLogprobStrategy: LearnedAssessmentStrategy {
 
     public func assess(_ question: String, context: AssessmentContext) async throws -> LearnedAssessment {
         let start = ContinuousClock.now
-        let reduce: String
+        let reduce: Settings.AssessmentSettings.Confidence
         if let given = self.reduce { reduce = given } else { reduce = await runtime.settings().assessment.confidence }
         let (answer, confidence) = try await context.answerer.answerWithConfidence(question)
         let raw = confidence.probability(reduce)
@@ -252,7 +252,7 @@ public struct CombinedStrategy: LearnedAssessmentStrategy {
                 score = try await strategy.probabilityWrong(question)
             default:  // answer-logprob, answer-logprob-min
                 if local == nil { local = try await context.answerer.answerWithConfidence(question) }
-                score = 1 - local!.1.probability(feature.name == "answer-logprob-min" ? "min" : "mean")
+                score = 1 - local!.1.probability(feature.name == "answer-logprob-min" ? .min : .mean)
             }
             scores.append(score)
             features[feature.name] = score

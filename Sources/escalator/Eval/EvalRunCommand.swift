@@ -101,7 +101,9 @@ struct EvalRunCommand: AsyncParsableCommand {
             let router = Router(local: .init(assessor: try assessor(settings.assessment.strategy, calibration: settings.calibration),
                                              answerer: LocalAnswerer(client: live.endpoint.client, template: template,
                                                                      maxTokens: context.settings.local.answerMaxTokens)),
-                                remote: nil, configuration: .init(settings: context.settings), logger: context.logger)
+                                remote: nil, configuration: try .init(settings: context.settings), logger: context.logger)
+            // The same trip as `ask`, without a ledger record.
+            let path = QuestionPath(router: router, ledger: nil)
             let width = concurrency ?? live.slots ?? context.settings.local.parallel
             var results: [LocalRun.Result] = []
             var next = 0
@@ -109,7 +111,7 @@ struct EvalRunCommand: AsyncParsableCommand {
                 func start(_ index: Int) {
                     let item = source.items[index]
                     group.addTask {
-                        let routed = try await router.ask(item.question, choice: .auto)
+                        let routed = try await path.ask(item.question, choice: .auto)
                         let assessment = routed.assessment
                         var scores: [String: Double] = [:]
                         for (name, other) in extra {

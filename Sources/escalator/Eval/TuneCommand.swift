@@ -41,7 +41,7 @@ struct TuneCommand: AsyncParsableCommand {
     @Flag(help: "Charge escalated questions for the local tier too.")
     var cascade = false
 
-    @Flag(help: "Write the fitted [thresholds] local_min and [calibration] keys into the config file (--config, else $ESCALATOR_CONFIG, else the default), showing a diff and keeping <file>.bak. Needs scores of the form 1 − P(local correct).")
+    @Flag(help: "Write the fitted min_p of the tiers ([tiers.local] min_p, and any remote tier's above it lowered to it) and [calibration] keys into the config file (--config, else $ESCALATOR_CONFIG, else the default), showing a diff and keeping <file>.bak. Needs scores of the form 1 − P(local correct).")
     var writeConfig = false
 
     @OptionGroup var options: GlobalOptions
@@ -75,7 +75,7 @@ struct TuneCommand: AsyncParsableCommand {
     private func write(_ tuned: ThresholdSettings, scores: [Double]) async throws {
         let environment = ProcessInfo.processInfo.environment
         let paths = Paths(environment: environment)
-        let path = options.config ?? environment["ESCALATOR_CONFIG"] ?? paths.configFile
+        let path = paths.configFile(explicit: options.config, environment: environment).path
         let form = try tuned.routingForm(scoreRange: (scores.min() ?? 0)...(scores.max() ?? 0))
         let check = form.escalations(scores: scores, tuned: tuned)
         guard check.written == check.tuned else {
@@ -85,7 +85,8 @@ struct TuneCommand: AsyncParsableCommand {
             let plain = environment.filter { !$0.key.hasPrefix("ESCALATOR_") }
             let current = FileManager.default.fileExists(atPath: path)
                 ? try Settings.load(configFile: path, environment: plain) : Settings(paths: paths)
-            var changes = form.configChanges(currentSonnetMin: current.thresholds.sonnetMin)
+            let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            var changes = form.configChanges(tiers: current.tiers, fileText: text)
             if let strategy = options.strategy {
                 changes.insert(.init("assessment.strategy", "\"\(strategy)\""), at: 0)
             }
