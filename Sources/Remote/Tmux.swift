@@ -37,6 +37,8 @@ public struct Tmux: Sendable {
     /// The lock-waiting control clients (one per session, no pane output), kept apart from
     /// `control` so a command is never queued behind a lock wait.
     private let lockControl: TmuxControlPool?
+    /// The `wait-for` signal watchers (see ``signalWatcher(channel:session:)``).
+    private let signals: TmuxSignalPool?
 
     /// Creates a tmux driver.
     /// - Parameters:
@@ -59,6 +61,7 @@ public struct Tmux: Sendable {
         self.logger = logger
         self.control = controlMode ? TmuxControlPool() : nil
         self.lockControl = controlMode ? TmuxControlPool() : nil
+        self.signals = controlMode ? TmuxSignalPool() : nil
     }
 
     /// The full argument vector for a tmux command.
@@ -91,6 +94,7 @@ public struct Tmux: Sendable {
     public func closeControlClients() async {
         await control?.closeAll()
         await lockControl?.closeAll()
+        await signals?.close()
     }
 
     /// The argument vector of the control-mode client for `session`: UTF-8 (`-u`), never starting
@@ -249,6 +253,7 @@ public struct Tmux: Sendable {
         try Self.validate(sessionName: name)
         await control?.close(session: name)
         await lockControl?.close(session: name)
+        await signals?.close(prefix: name + "\u{1}")
         _ = try await run(["kill-session", "-t", "=\(name)"])
     }
 
@@ -272,6 +277,7 @@ public struct Tmux: Sendable {
     public func killServer() async throws {
         await control?.closeAll()
         await lockControl?.closeAll()
+        await signals?.close()
         _ = try await run(["kill-server"])
     }
 
@@ -374,9 +380,11 @@ public struct Tmux: Sendable {
     /// Uses a read-only control-mode client (`tmux -C attach -r`) whose `%output` notifications
     /// say when the pane was written to; if control mode cannot start, polls `capture-pane` with
     /// backoff (20 ms up to 250 ms).
+    /// - Parameter wake: Checked every few milliseconds while waiting; true ends the wait (nil
+    ///   returned) so the caller can look at whatever woke it (e.g. a ``TmuxSignalWatcher``).
     public func waitForChange(in pane: TmuxPane, since previous: String, timeout: Duration,
-                              joinWrappedLines: Bool = false) async throws -> String? {
-        try await waitForScreen(in: pane, timeout: timeout, joinWrappedLines: joinWrappedLines) { $0 != previous }
+                              joinWrappedLines: Bool = false, wake: (@Sendable () -> Bool)? = nil) async throws -> String? {
+        try await waitForScreen(in: pane, timeout: timeout, joinWrappedLines: joinWrappedLines, wake: wake) { $0 != previous }
     }
 
     /// Waits until a capture of `pane` satisfies `condition`, returning that capture, or nil when
@@ -385,12 +393,13 @@ public struct Tmux: Sendable {
     ///
     /// Use this to wait for a prompt or a finished answer without re-attaching on every spinner frame.
     public func waitForScreen(in pane: TmuxPane, timeout: Duration, joinWrappedLines: Bool = false,
+                              wake: (@Sendable () -> Bool)? = nil,
                               until condition: @Sendable (String) -> Bool) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
         if let client = await startedClient(pane.session) {
             do {
                 return try await waitWithControlClient(client, pane: pane, deadline: deadline,
-                                                       joinWrappedLines: joinWrappedLines, condition: condition)
+                                                       joinWrappedLines: joinWrappedLines, wake: wake, condition: condition)
             } catch let failure as TmuxControlClient.Failure {
                 logger.debug("control client ended during a wait; falling back", metadata: ["error": "\(failure)"])
                 await control?.discard(client)
@@ -407,7 +416,8 @@ public struct Tmux: Sendable {
     /// The wait on the session's persistent control client: capture, then capture again after
     /// each `%output` for the pane (counted from before the capture, so no write is missed).
     private func waitWithControlClient(_ client: TmuxControlClient, pane: TmuxPane, deadline: ContinuousClock.Instant,
-                                       joinWrappedLines: Bool, condition: @Sendable (String) -> Bool) async throws -> String? {
+                                       joinWrappedLines: Bool, wake: (@Sendable () -> Bool)?,
+                                       condition: @Sendable (String) -> Bool) async throws -> String? {
         while true {
             // If the pane is being written to right now (a repaint in pieces, or keys sent back to
             // back being applied one by one), let the burst end first so a half-applied input is
@@ -416,7 +426,7 @@ public struct Tmux: Sendable {
             let seen = client.outputCount(pane.id)
             let current = try await capture(pane, joinWrappedLines: joinWrappedLines)
             if condition(current) { return current }
-            guard try await client.waitForOutput(pane.id, after: seen, deadline: deadline) else { return nil }
+            guard try await client.waitForOutput(pane.id, after: seen, deadline: deadline, wake: wake) else { return nil }
         }
     }
 
@@ -475,6 +485,44 @@ public struct Tmux: Sendable {
             pause = min(pause * 2, .milliseconds(250))
         }
         return nil
+    }
+
+    // MARK: Signals
+
+    /// The watcher of `wait-for` channel `channel` (signalled with `tmux wait-for -S CHANNEL`),
+    /// kept for later calls and attached to `session` (ended with it). Nil when control mode is
+    /// off or unavailable: the caller then polls for whatever the signal announces.
+    public func signalWatcher(channel: String, session: String) async -> TmuxSignalWatcher? {
+        guard let signals else { return nil }
+        let transport = self.transport, argv = lockControlCommand(session: session), timeout = commandTimeout, logger = self.logger
+        return await signals.watcher(for: session + "\u{1}" + channel) {
+            do {
+                let client = try await TmuxControlClient.attach(session: session, transport: transport, argv: argv, timeout: timeout)
+                return TmuxSignalWatcher(channel: channel, client: client, logger: logger)
+            } catch {
+                logger.debug("signal watcher unavailable", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    /// A global user option's value (`show-options -gqv NAME`), or nil when it is not set.
+    /// Byte for byte, through the control client when one is live.
+    public func globalOption(_ name: String) async throws -> String? {
+        let result = try await checked(["show-options", "-gqv", name])
+        guard !result.stdout.isEmpty else { return nil }
+        var bytes = result.stdout
+        if bytes.last == 0x0A { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Sets (or, with nil, unsets) a global user option.
+    public func setGlobalOption(_ name: String, to value: String?) async throws {
+        if let value {
+            try await checked(["set-option", "-g", name, value])
+        } else {
+            try await checked(["set-option", "-gu", name])
+        }
     }
 
     // MARK: Lock

@@ -290,11 +290,15 @@ final class TmuxControlClient: Sendable {
 
     /// Waits until `%output` for `pane` has been seen more than `count` times in all, reading in
     /// short slices so commands from other tasks get their turn in between.
-    /// - Returns: True on output, false when `deadline` passes first.
+    /// - Parameter wake: Checked between slices (then 10 ms long); true ends the wait early.
+    /// - Returns: True on output, false when `deadline` passes first or `wake` says so.
     /// - Throws: ``Failure`` when the client ended.
-    func waitForOutput(_ pane: String, after count: UInt64, deadline: ContinuousClock.Instant) async throws -> Bool {
+    func waitForOutput(_ pane: String, after count: UInt64, deadline: ContinuousClock.Instant,
+                       wake: (@Sendable () -> Bool)? = nil) async throws -> Bool {
+        let slice = wake == nil ? Duration.milliseconds(50) : .milliseconds(10)
         while true {
             if outputCount(pane) > count { return true }
+            if let wake, wake() { return false }
             if isDead { throw Failure(sent: false, reason: "the control client has ended") }
             if ContinuousClock.now >= deadline { return false }
             try Task.checkCancellation()
@@ -302,7 +306,7 @@ final class TmuxControlClient: Sendable {
             if outputCount(pane) > count { turn.release(); return true }
             let bytes: [UInt8]?
             do {
-                bytes = try await stream.read(timeout: min(deadline - .now, .milliseconds(50)))
+                bytes = try await stream.read(timeout: min(deadline - .now, slice))
             } catch {
                 await shutDown()
                 turn.release()

@@ -42,6 +42,8 @@ struct RemoteOverhead: AsyncParsableCommand {
     @Option(help: "How long one answer may take, seconds.") var answerTimeoutS = 120
     @Option(help: "How long the agent may take to start and show its composer, seconds.") var startTimeoutS = 60
     @Flag(help: "Run every tmux command as its own exec (no control-mode client).") var noControl = false
+    @Flag(help: "Start the agent without escalator's hooks (turn ends and answers read from the screen only).")
+    var noHooks = false
     @Flag(help: "Log every tmux command and driver step to stderr, each with its wall-clock epoch ms (to see where a question's time goes).")
     var trace = false
     @Flag(help: "Leave the agent's session running at the end (the caller stops that tmux server and the agent's pid).")
@@ -75,7 +77,7 @@ struct RemoteOverhead: AsyncParsableCommand {
         let driver = AgentDriver(tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(settleMs), enterDelay: .milliseconds(enterDelayMs)),
                                  spec: AgentSessionSpec(name: session, command: command, model: model, workingDirectory: directory),
                                  policy: AgentPolicy(trust: .accept, clearBeforeQuestion: clear, answerTimeout: .seconds(answerTimeoutS),
-                                                     startTimeout: .seconds(startTimeoutS)),
+                                                     startTimeout: .seconds(startTimeoutS), hooks: !noHooks),
                                  logger: quiet)
         do {
             // Warm-up (not measured): starts the session and the agent (answering the real CLI's
@@ -92,7 +94,7 @@ struct RemoteOverhead: AsyncParsableCommand {
                 guard !answer.text.isEmpty else { throw ValidationError("question \(index) got an empty answer") }
                 totals.append(total)
                 print("question \(index) total_ms \(String(format: "%.1f", total)) start_ms \(String(format: "%.1f", wallStart)) "
-                      + "end_ms \(String(format: "%.1f", wallEnd)) answer \(answer.text.debugDescription)")
+                      + "end_ms \(String(format: "%.1f", wallEnd)) source \(answer.answerSource.rawValue) answer \(answer.text.debugDescription)")
             }
             let stats = tmux.controlStatistics
             print("escalator_totals_ms \(totals.map { String(format: "%.1f", $0) }.joined(separator: " "))")

@@ -20,6 +20,15 @@ public struct AgentDriver: Sendable {
     static let modelOption = "@escalator-model"
     /// Scrollback kept per agent pane: enough for a 100 KB question's echo and its answer.
     static let historyLines = 200_000
+    /// The tmux user option marking a session whose agent was started with escalator's hooks.
+    static let hooksOption = "@escalator-hooks"
+
+    /// Where this session's hooks report (see ``HookSpool``).
+    public var hookSpool: HookSpool { HookSpool(session: spec.name, tmuxExecutable: tmux.executable) }
+
+    /// How long an answer that looks finished on screen waits for the Stop hook that the turn's
+    /// UserPromptSubmit hook promised, before the screen's reading is taken.
+    static let hookGrace = Duration.milliseconds(1500)
 
     public init(tmux: Tmux, profile: any AgentProfile, spec: AgentSessionSpec, policy: AgentPolicy,
                 logger: Logger = Logger(label: "escalator.agent")) {
@@ -57,12 +66,17 @@ public struct AgentDriver: Sendable {
         if try await tmux.hasSession(spec.name) {
             return try await tmux.pane(inSession: spec.name)
         }
-        logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(launchCommand)"])
-        let pane = try await tmux.newSession(spec.name, command: launchCommand, width: spec.width, height: spec.height,
+        var command = launchCommand
+        let hookArguments = policy.hooks ? profile.hookArguments(hookSpool) : nil
+        if let hookArguments { command += hookArguments }
+        logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(launchCommand)",
+                                                      "hooks": "\(hookArguments != nil)"])
+        let pane = try await tmux.newSession(spec.name, command: command, width: spec.width, height: spec.height,
                                              workingDirectory: spec.workingDirectory,
                                              environment: profile.launchEnvironment.merging(spec.environment) { $1 },
                                              historyLimit: Self.historyLines)
         try? await tmux.setUserOption(Self.modelOption, to: "", of: pane)
+        if hookArguments != nil { try? await tmux.setUserOption(Self.hooksOption, to: "1", of: pane) }
         return pane
     }
 
@@ -80,13 +94,16 @@ public struct AgentDriver: Sendable {
                 if policy.clearBeforeQuestion { try await clear(pane, permissions: &permissions) }
                 let costBefore = policy.readCost ? try await readCost(pane, permissions: &permissions) : nil
                 let first = profile.submission(for: question)
-                var state = try await submitAndWait(first, pane: pane, permissions: &permissions)
+                let hooked = try await hooksActive(pane)
+                var accepted: HookEvent?
+                var state = try await submitAndWait(first, pane: pane, hooked: hooked, accepted: &accepted, permissions: &permissions)
                 if (state.answer ?? "").isEmpty && permissions.contains(where: { $0.hasPrefix("deny") }) {
                     // Denying a tool interrupts the turn; ask the agent to go on without it,
                     // as a person at the keyboard would.
                     try await emptyComposer(pane)
+                    var ignored: HookEvent?
                     state = try await submitAndWait(profile.submission(for: Self.continueWithoutTools), pane: pane,
-                                                    permissions: &permissions)
+                                                    hooked: hooked, accepted: &ignored, permissions: &permissions)
                 }
                 if (state.answer ?? "").isEmpty && !Self.isInterruption(state) {
                     throw AgentError(code: .emptyAnswer, message: "the turn ended (\(state.detail ?? "idle")) with no answer text",
@@ -97,6 +114,16 @@ public struct AgentDriver: Sendable {
                 answer.retryReason = retryReason
                 answer.delivery = first.form
                 answer.permissionMode = policy.permissionMode
+                answer.answerSource = state.source
+                if let prompt = accepted?.prompt {
+                    answer.acceptedPrompt = prompt
+                    answer.deliveryVerified = Self.accepted(prompt, matches: first)
+                    if answer.deliveryVerified == false {
+                        logger.warning("the agent accepted a prompt that differs from the question sent",
+                                       metadata: ["session": "\(spec.name)", "sent": "\(first.text.prefix(200))",
+                                                  "accepted": "\(prompt.prefix(200))"])
+                    }
+                }
                 if let costBefore, let costAfter = try await readCost(pane, permissions: &permissions) {
                     answer.costDeltaUsd = max(0, costAfter - costBefore)
                 }
@@ -110,14 +137,21 @@ public struct AgentDriver: Sendable {
 
     /// Pastes `submission`, presses Enter, waits for the turn to end and reads the answer.
     /// Cancelling (Ctrl-C of escalator) interrupts the agent's turn as a person would.
-    private func submitAndWait(_ submission: Submission, pane: TmuxPane, permissions: inout [String]) async throws -> ScreenState {
+    private func submitAndWait(_ submission: Submission, pane: TmuxPane, hooked: Bool, accepted: inout HookEvent?,
+                               permissions: inout [String]) async throws -> ScreenState {
         var submission = submission
         submission.echoIndex = profile.parse(try await scrollback(pane)).echoCount
+        var hooks: HookTurn?
+        if hooked {
+            try await HookTurn.clear(hookSpool, tmux: tmux)
+            hooks = HookTurn(spool: hookSpool, watcher: await tmux.signalWatcher(channel: hookSpool.channel, session: spec.name))
+        }
         try await perform(submission.steps, in: pane)
         let tmux = self.tmux
         let interrupt = profile.cancelSteps
         return try await withTaskCancellationHandler {
-            try await waitForTurnEnd(pane, submission: submission, permissions: &permissions)
+            defer { accepted = hooks?.submitted }
+            return try await waitForTurnEnd(pane, submission: submission, hooks: &hooks, permissions: &permissions)
         } onCancel: {
             Task.detached {
                 for case .key(let key) in interrupt { if let k = TmuxKey(name: key.tmuxName) { try? await tmux.press(k, in: pane) } }
@@ -184,9 +218,11 @@ public struct AgentDriver: Sendable {
     /// Waits until the turn for `submission` ends: read on the whole scrollback, our echo has
     /// its answer (or the interruption notice) after it and the screen stays still for the
     /// profile's settle time.
-    func waitForTurnEnd(_ pane: TmuxPane, submission: Submission, permissions: inout [String]) async throws -> ScreenState {
+    func waitForTurnEnd(_ pane: TmuxPane, submission: Submission, hooks: inout HookTurn?,
+                        permissions: inout [String]) async throws -> ScreenState {
         do {
-            return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, permissions: &permissions) { _, anchored in
+            return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, hooks: &hooks,
+                                     permissions: &permissions) { _, anchored in
                 guard let anchored, anchored.promptEchoed != false else { return false }
                 // A completion row after our echo ends the turn even with no answer text (a model
                 // can stop at once): waiting on would only run into the answer timeout.
@@ -227,13 +263,36 @@ public struct AgentDriver: Sendable {
     /// our echo) and the screen has been still for the settle time.
     private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, permissions: inout [String],
                          done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
+        var hooks: HookTurn?
+        return try await waitFor(pane, submission: submission, timeout: timeout, hooks: &hooks, permissions: &permissions, done: done)
+    }
+
+    private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, hooks: inout HookTurn?,
+                         permissions: inout [String], done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
         let deadline = ContinuousClock.now + timeout
         var failures = 0
         var capture = try await self.capture(pane, failures: &failures)
         var resubmitted = false
         let submittedAt = ContinuousClock.now
         var dismissed = 0
+        var screenDoneAt: ContinuousClock.Instant?
         while true {
+            if var turn = hooks {
+                let outcome = try await turn.poll(tmux)
+                hooks = turn
+                switch outcome {
+                case .stopped(let event)?:
+                    logger.debug("turn ended (Stop hook)", metadata: ["session": "\(spec.name)", "prompt_id": "\(event.promptID ?? "")"])
+                    var state = ScreenState(kind: .idle, answer: event.lastAssistantMessage ?? "", detail: "Stop hook", promptEchoed: true)
+                    state.turnCompleted = true
+                    state.source = .hook
+                    return state
+                case .failed(let event)?:
+                    throw Self.hookFailure(event, session: spec.name)
+                case nil:
+                    break
+                }
+            }
             let state = profile.parse(capture)
             var anchored: ScreenState?
             switch state.kind {
@@ -290,7 +349,15 @@ public struct AgentDriver: Sendable {
             default:
                 break
             }
-            if done(state, anchored) {
+            if done(state, anchored), let turn = hooks, turn.expectsStop, !Self.isInterruption(anchored ?? state),
+               ContinuousClock.now - (screenDoneAt ?? ContinuousClock.now) < Self.hookGrace {
+                // The hooks run for this turn: their Stop event (the exact answer) is due; the
+                // screen's reading is taken only if it does not come.
+                if screenDoneAt == nil { screenDoneAt = ContinuousClock.now }
+            } else if done(state, anchored) {
+                if hooks?.expectsStop == true {
+                    logger.debug("no Stop hook event; the answer is read from the screen", metadata: ["session": "\(spec.name)"])
+                }
                 // Settle: the screen must stay unchanged before the answer is trusted.
                 let changed: String?
                 do { changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) } catch {
@@ -312,7 +379,8 @@ public struct AgentDriver: Sendable {
             }
             // A spinner redraws often; cap each wait so blocked-but-static screens are re-read.
             do {
-                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, .seconds(1))) {
+                let slice = screenDoneAt == nil ? Duration.seconds(1) : .milliseconds(100)
+                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, slice), wake: hooks?.wake) {
                     capture = next
                     continue
                 }

@@ -45,10 +45,13 @@ public struct AgentPolicy: Sendable, Equatable {
     /// How many of the agent's own API retries to watch before giving up on the turn (the
     /// agent would otherwise retry 10 times with growing back-off, minutes per tier).
     public var apiRetriesToWatch: Int
+    /// Start the agent with escalator's hooks (when its profile has them) and take turn ends,
+    /// exact answers and the accepted prompt from their events; the screen stays the fallback.
+    public var hooks: Bool
 
     public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
                 answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false,
-                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 3) {
+                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 3, hooks: Bool = true) {
         self.permission = permission
         self.trust = trust
         self.clearBeforeQuestion = clearBeforeQuestion
@@ -57,6 +60,7 @@ public struct AgentPolicy: Sendable, Equatable {
         self.readCost = readCost
         self.permissionMode = permissionMode
         self.apiRetriesToWatch = apiRetriesToWatch
+        self.hooks = hooks
     }
 }
 
@@ -105,4 +109,10 @@ public struct AgentAnswer: Sendable, Equatable {
     public var elapsedMs: Double
     /// What the question cost, from the agent's own `/cost` report (when `readCost` is on).
     public var costDeltaUsd: Double? = nil
+    /// Where the answer text was read (`hook`: the agent's exact markdown; `screen`: as drawn).
+    public var answerSource: AnswerSource = .screen
+    /// The prompt text the agent reported accepting (its UserPromptSubmit hook), when hooks ran.
+    public var acceptedPrompt: String? = nil
+    /// Whether `acceptedPrompt` equals what escalator sent (nil: no hook reported it).
+    public var deliveryVerified: Bool? = nil
 }

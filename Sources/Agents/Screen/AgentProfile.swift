@@ -125,6 +125,10 @@ public protocol AgentProfile: Sendable {
     /// the screens the parser reads; the session spec's own variables win.
     var launchEnvironment: [String: String] { get }
 
+    /// The arguments that make the agent report its turns through `spool`'s hooks (added to its
+    /// command line without touching the user's own settings), or nil when it has no hooks.
+    func hookArguments(_ spool: HookSpool) -> [String]?
+
     /// The text in the agent's input box, "" when it is empty, nil when no input box is visible.
     func composerText(_ pane: String) -> String?
 
@@ -158,6 +162,8 @@ extension AgentProfile {
 
     public func launchCommand(_ command: [String], permissionMode: AgentPolicy.PermissionMode) -> [String] { command }
     public var launchEnvironment: [String: String] { [:] }
+
+    public func hookArguments(_ spool: HookSpool) -> [String]? { nil }
 
     public func composerText(_ pane: String) -> String? { nil }
 

@@ -96,6 +96,8 @@ public struct ScreenState: Sendable, Equatable, Codable {
     /// The agent drew its end-of-turn row after the prompt (Claude Code: `✻ Worked for 3s`),
     /// whether or not any answer text came before it.
     public var turnCompleted: Bool = false
+    /// Where `answer` was read: the screen (the parser), or the agent's own hook (the driver).
+    public var source: AnswerSource = .screen
 
     public init(kind: Kind, answer: String? = nil, menu: ScreenMenu? = nil, detail: String? = nil,
                 promptEchoed: Bool? = nil, dialogKind: DialogKind? = nil, errorKind: ErrorKind? = nil,
