@@ -45,13 +45,14 @@ done
 WORK=$(mktemp -d /tmp/escalator-bench-real.XXXXXX)
 SOCK_A="escalator-bench-real-a-$$"   # tmux server used by escalator
 SOCK_B="escalator-bench-real-b-$$"   # tmux server used by the seed script
+SOCK_C="escalator-bench-real-c-$$"   # tmux server used by escalator without hooks
 SSHD_PID=""
 STANDIN_PID=""
 SSH=()
 
 cleanup() {
     set +e
-    for sock in "$SOCK_A" "$SOCK_B"; do
+    for sock in "$SOCK_A" "$SOCK_B" "$SOCK_C"; do
         # Exactly our sockets (loopback: the servers run on this machine as this user). Record the
         # server's pid and its panes' pids (the CLIs; escalator-bench runs with --keep-session so
         # its CLI is among them), ask the server to exit, then kill exactly those pids if they are
@@ -110,7 +111,7 @@ API_PORT=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["por
 BASE_URL="http://127.0.0.1:$API_PORT"
 
 # --- the CLI's HOMEs and folders (as Tests/TestSupport/ClaudeCodeFixture.swift writes them) ---
-for side in a b; do
+for side in a b c; do
     mkdir -p "$WORK/home-$side" "$WORK/folder-$side"
     python3 -c 'import json, sys; json.dump({"hasCompletedOnboarding": True,
         "customApiKeyResponses": {"approved": [sys.argv[2][-20:]], "rejected": []}},
@@ -130,20 +131,28 @@ source "$(dirname "$0")/bench-sshd.sh"
 echo "sshd pid $SSHD_PID on 127.0.0.1:$PORT; api-standin pid $STANDIN_PID on $BASE_URL; $("$CLAUDE" --version 2>&1 | head -1);" \
      "think time ${THINK_MS} ms; settle time ${SETTLE_MS} ms"
 
-# --- (a) escalator: the real AgentDriver over libssh2 ---
-echo "==> (a) escalator: $QUESTIONS questions (after one warm-up that starts the CLI and accepts the folder)"
-"$BIN/escalator-bench" remote-overhead --port "$PORT" --user "$USER_NAME" --key "$WORK/user_ed25519" \
-    --known-hosts "$WORK/known_hosts" --socket "$SOCK_A" --agent-command "$(agent_command a)" --directory "$WORK/folder-a" \
-    --questions "$QUESTIONS" --settle-ms "$SETTLE_MS" --keep-session ${ESCALATOR_EXTRA:-} > "$WORK/escalator.out" \
-    || { echo "escalator run failed:" >&2; cat "$WORK/escalator.out" >&2; exit 1; }
-grep -v '^question ' "$WORK/escalator.out" | grep -v '^escalator_totals_ms' || true
-# question N total_ms T start_ms S end_ms E answer "…"
-grep '^question ' "$WORK/escalator.out" | awk '{print $2, $6, $8}' > "$WORK/escalator.windows"
-[ "$(wc -l < "$WORK/escalator.windows")" -eq "$QUESTIONS" ] || { echo "escalator run failed" >&2; cat "$WORK/escalator.out" >&2; exit 1; }
-for i in $(seq 1 "$QUESTIONS"); do
-    grep "^question $i total_ms" "$WORK/escalator.out" | grep -qF "answer \"The answer to question $i is $(( 2 * i )).\"" \
-        || { echo "escalator: question $i did not get its answer:" >&2; grep "^question $i " "$WORK/escalator.out" >&2; exit 1; }
-done
+# --- (a) escalator: the real AgentDriver over libssh2, with the CLI's hooks (the default) and (c)
+# without them (turn ends and answers read from the screen only) ---
+run_escalator() { # $1: side (a: hooks, c: screen only), $2: socket, $3...: more escalator-bench flags
+    local side=$1 sock=$2; shift 2
+    "$BIN/escalator-bench" remote-overhead --port "$PORT" --user "$USER_NAME" --key "$WORK/user_ed25519" \
+        --known-hosts "$WORK/known_hosts" --socket "$sock" --agent-command "$(agent_command "$side")" --directory "$WORK/folder-$side" \
+        --questions "$QUESTIONS" --settle-ms "$SETTLE_MS" --keep-session "$@" ${ESCALATOR_EXTRA:-} > "$WORK/escalator-$side.out" \
+        || { echo "escalator run failed:" >&2; cat "$WORK/escalator-$side.out" >&2; exit 1; }
+    grep -v '^question ' "$WORK/escalator-$side.out" | grep -v '^escalator_totals_ms' || true
+    # question N total_ms T start_ms S end_ms E source SOURCE answer "…"
+    grep '^question ' "$WORK/escalator-$side.out" | awk '{print $2, $6, $8}' > "$WORK/escalator-$side.windows"
+    [ "$(wc -l < "$WORK/escalator-$side.windows")" -eq "$QUESTIONS" ] || { echo "escalator run failed" >&2; cat "$WORK/escalator-$side.out" >&2; exit 1; }
+    for i in $(seq 1 "$QUESTIONS"); do
+        grep "^question $i total_ms" "$WORK/escalator-$side.out" | grep -qF "answer \"The answer to question $i is $(( 2 * i )).\"" \
+            || { echo "escalator: question $i did not get its answer:" >&2; grep "^question $i " "$WORK/escalator-$side.out" >&2; exit 1; }
+    done
+    echo "answer sources: $(grep '^question ' "$WORK/escalator-$side.out" | awk '{print $10}' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+}
+echo "==> (a) escalator with the CLI's hooks: $QUESTIONS questions (after one warm-up that starts the CLI and accepts the folder)"
+run_escalator a "$SOCK_A"
+echo "==> (c) escalator, screen only (--no-hooks): $QUESTIONS questions (after one warm-up)"
+run_escalator c "$SOCK_C" --no-hooks
 
 # --- (b) the seed's method: a new ssh process per tmux command ---
 echo "==> (b) seed method (ssh per tmux command, capture every 1 s): $SEED_QUESTIONS questions (after one warm-up)"
@@ -201,7 +210,7 @@ for i in $(seq 1 "$SEED_QUESTIONS"); do
 done
 
 # --- table ---
-python3 - "$WORK/requests.jsonl" "$WORK/escalator.windows" "$WORK/seed.windows" <<'PY'
+python3 - "$WORK/requests.jsonl" "$WORK/escalator-a.windows" "$WORK/seed.windows" "$WORK/escalator-c.windows" <<'PY'
 import collections, json, statistics, sys
 log = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 
@@ -234,16 +243,22 @@ def overheads(ws, label):
 
 def p90(xs): return xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
 
-esc = overheads(windows(sys.argv[2]), "escalator")
+esc = overheads(windows(sys.argv[2]), "escalator, hooks")
+screen = overheads(windows(sys.argv[4]), "escalator, screen only")
 seed = overheads(windows(sys.argv[3]), "seed")
-outside = [r for r in log if not any(s <= r["received_at_ms"] <= e for s, e in windows(sys.argv[2]) + windows(sys.argv[3]))]
+outside = [r for r in log if not any(s <= r["received_at_ms"] <= e
+                                     for s, e in windows(sys.argv[2]) + windows(sys.argv[3]) + windows(sys.argv[4]))]
 print(f"requests outside the measured windows (start-up, warm-ups): {len(outside)}: "
       + ", ".join(sorted({f'{r["path"]} {r["model"]}' for r in outside})))
 em, ep, sm, sp = statistics.median(esc), p90(esc), statistics.median(seed), p90(seed)
+cm, cp = statistics.median(screen), p90(screen)
 print()
 print("Escalation overhead per question on the real Claude Code CLI (wall time minus the stand-in's serving time), ms")
-print(f"{'method':<44} {'n':>4} {'p50':>9} {'p90':>9} {'ratio seed/escalator (p50, p90)':>33}")
-print(f"{'escalator (libssh2 + tmux control client)':<44} {len(esc):>4} {em:>9.1f} {ep:>9.1f} {'':>33}")
-print(f"{'seed (ssh per command, 1 s capture poll)':<44} {len(seed):>4} {sm:>9.1f} {sp:>9.1f} {f'{sm/em:.1f}x, {sp/ep:.1f}x':>33}")
-print(f"target: ratio >= 10x (p50): {'met' if sm / em >= 10 else 'NOT met'}")
+print(f"{'method':<46} {'n':>4} {'p50':>9} {'p90':>9} {'ratio seed/method (p50, p90)':>30}")
+print(f"{'escalator, hooks (Stop event, exact answer)':<46} {len(esc):>4} {em:>9.1f} {ep:>9.1f} {f'{sm/em:.1f}x, {sp/ep:.1f}x':>30}")
+print(f"{'escalator, screen only (--no-hooks)':<46} {len(screen):>4} {cm:>9.1f} {cp:>9.1f} {f'{sm/cm:.1f}x, {sp/cp:.1f}x':>30}")
+print(f"{'seed (ssh per command, 1 s capture poll)':<46} {len(seed):>4} {sm:>9.1f} {sp:>9.1f} {'1.0x':>30}")
+print(f"target (screen only): ratio >= 10x (p50): {'met' if sm / cm >= 10 else 'NOT met'}")
+print(f"target (hooks): p50 <= 100 ms and ratio >= 30x: {'met' if em <= 100 and sm / em >= 30 else 'NOT met'}"
+      f" (p50 {em:.1f} ms, {sm/em:.1f}x)")
 PY

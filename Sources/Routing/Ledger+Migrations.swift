@@ -89,6 +89,10 @@ extension Ledger {
             try db.execute(sql: "ALTER TABLE questions DROP COLUMN local_min")
             try db.execute(sql: "ALTER TABLE questions DROP COLUMN sonnet_min")
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN answer_source TEXT")
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN delivery_verified INTEGER")
+        }
         return migrator
     }
 

@@ -261,6 +261,7 @@ public final class Ledger: Sendable {
             ("assessment_features", try featuresJSON(a?.features)),
             ("local_answer_discarded", r.discardedLocalAnswer != nil), ("discarded_answer", r.discardedLocalAnswer),
             ("discarded_answer_tokens", r.discardedLocalAnswerTokens),
+            ("answer_source", r.answerSource), ("delivery_verified", r.deliveryVerified),
         ]
     }
 
@@ -321,6 +322,8 @@ public final class Ledger: Sendable {
             attempts: try (row["attempts"] as String?).map { try JSONDecoder().decode([Attempt].self, from: Data($0.utf8)) } ?? [])
         record.discardedLocalAnswer = row["discarded_answer"]
         record.discardedLocalAnswerTokens = row["discarded_answer_tokens"]
+        record.answerSource = row["answer_source"]
+        record.deliveryVerified = row["delivery_verified"]
         return record
     }
 }

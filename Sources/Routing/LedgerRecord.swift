@@ -56,6 +56,10 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
     /// A local answer a cascade generated and then discarded because the question escalated (v4).
     public var discardedLocalAnswer: String? = nil
     public var discardedLocalAnswerTokens: Int? = nil
+    /// A remote answer's source (`hook`, `transcript`, `screen`); nil for local answers.
+    public var answerSource: String? = nil
+    /// Whether the agent's accepted prompt equalled the question (nil: not reported).
+    public var deliveryVerified: Bool? = nil
 
     public init(id: String, recordedAt: Date, question: String, assessment: Assessment?, thresholds: Thresholds,
                 route: Route?, tierUsed: Tier?, degraded: Bool, degradedReason: String?, answer: String?,
@@ -93,6 +97,8 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
                   error: error, outcome: nil, questionTokens: answer.questionTokens, attempts: answer.attempts)
         discardedLocalAnswer = answer.discardedLocalAnswer
         discardedLocalAnswerTokens = answer.discardedLocalAnswerTokens
+        answerSource = answer.agent?.answerSource
+        deliveryVerified = answer.agent?.deliveryVerified
     }
 
     /// The answered question as `ask --json` printed it; nil for a failure.

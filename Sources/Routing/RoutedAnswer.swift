@@ -1,4 +1,5 @@
 import Foundation
+import Agents
 
 /// The full record of one routed question: what was asked, how it was assessed and routed,
 /// the answer, and what it cost. This is what `ask --json` prints and the ledger stores.
@@ -52,12 +53,21 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
         public var delivery: String
         /// Permission prompts met and what the policy chose.
         public var permissions: [String]
+        /// Where the answer text was read: `hook` (the agent's Stop hook: its exact markdown),
+        /// `transcript`, or `screen` (as drawn: code fences and table syntax rendered away).
+        public var answerSource: String = AnswerSource.screen.rawValue
+        /// Whether the prompt the agent reported accepting (its UserPromptSubmit hook) equals the
+        /// question sent; nil when no hook reported it.
+        public var deliveryVerified: Bool? = nil
 
-        public init(session: String, permissionMode: String, delivery: String, permissions: [String]) {
+        public init(session: String, permissionMode: String, delivery: String, permissions: [String],
+                    answerSource: String = AnswerSource.screen.rawValue, deliveryVerified: Bool? = nil) {
             self.session = session
             self.permissionMode = permissionMode
             self.delivery = delivery
             self.permissions = permissions
+            self.answerSource = answerSource
+            self.deliveryVerified = deliveryVerified
         }
     }
 

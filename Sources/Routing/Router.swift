@@ -205,7 +205,9 @@ public struct Router: Sendable {
         return Produced(text: answer.text, answerTokens: nil, measuredCost: answer.costDeltaUsd,
                         lostDelivery: answer.retried ? (answer.retryReason ?? "the agent exited; restarted and asked again") : nil,
                         agent: RoutedAnswer.AgentDelivery(session: answer.session, permissionMode: answer.permissionMode.rawValue,
-                                                          delivery: answer.delivery.rawValue, permissions: answer.permissions))
+                                                          delivery: answer.delivery.rawValue, permissions: answer.permissions,
+                                                          answerSource: answer.answerSource.rawValue,
+                                                          deliveryVerified: answer.deliveryVerified))
     }
 
     private func finish(_ question: String, id: String, route: Route, assessment: AssessmentOutcome, tier: Tier,

@@ -92,6 +92,10 @@ public struct SettingKey: Sendable {
         flag("remote.read_cost",
                "Read the agent's /cost before and after each question and record the difference as the question's cost.",
                \.remote.readCost),
+        flag("remote.hooks",
+               "Start the agent with escalator's hooks (Claude Code --settings): turn ends, exact markdown answers and the accepted "
+               + "prompt from its own events; off: read from the screen only.",
+               \.remote.hooks),
         int("remote.answer_timeout_s", 1...86_400, "How long one escalated answer may take.", \.remote.answerTimeoutS),
         text("remote.session_prefix", "tmux session names: PREFIX + tier (escalator-sonnet, escalator-opus, …).", \.remote.sessionPrefix),
         SettingKey(name: "assessment.strategy",

@@ -115,6 +115,7 @@ public struct Settings: Sendable, Equatable {
         public var clear = true
         /// Read `/cost` before and after each question.
         public var readCost = false
+        public var hooks = true
         public var answerTimeoutS = 600
         public var sessionPrefix = "escalator-"
     }

@@ -28,6 +28,10 @@ struct ClaudeSim: ParsableCommand {
     @Option(help: "Permission mode, as the real CLI's flag: default (a prompt before each tool call) or auto.")
     var permissionMode: PermissionMode = .auto
 
+    @Option(help: ArgumentHelp("Accepted as the real CLI's flag (escalator passes its hooks this way); claude-sim runs no hooks, "
+                               + "so a driver falls back to reading its screen.", valueName: "json-or-file"))
+    var settings: String?
+
     @Option(help: "Glyph set: linux (● bullet) or macos (⏺ bullet).")
     var platform: Platform = .linux
 

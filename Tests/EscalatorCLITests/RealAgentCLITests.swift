@@ -1,4 +1,5 @@
 import Foundation
+import Routing
 import TestSupport
 import Testing
 
@@ -51,6 +52,12 @@ struct RealAgentCLITests {
         let agent = try #require(o["agent"] as? [String: Any])
         #expect(agent["permission_mode"] as? String == "manual")
         #expect(agent["delivery"] as? String == "plain")
+        // Read from the CLI's Stop hook, and the accepted prompt checked, in the output and the ledger.
+        #expect(agent["answer_source"] as? String == "hook")
+        #expect(agent["delivery_verified"] as? Bool == true)
+        let id = try #require(o["id"] as? String)
+        let row = try #require(try Ledger(path: s.env.home.file("data/escalator/ledger.sqlite")).record(id: id))
+        #expect(row.answerSource == "hook" && row.deliveryVerified == true)
         let asked = try s.messages(withText: "What is 2+2?")
         #expect(asked.map(\.lastUserText) == ["What is 2+2?"])
         #expect(asked.map(\.model) == ["claude-opus-5-5"])

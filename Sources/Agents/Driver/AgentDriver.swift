@@ -69,6 +69,8 @@ public struct AgentDriver: Sendable {
         var command = launchCommand
         let hookArguments = policy.hooks ? profile.hookArguments(hookSpool) : nil
         if let hookArguments { command += hookArguments }
+        // A SessionStart left by an earlier session of this name must not vouch for this one.
+        if hookArguments != nil { try? await tmux.setGlobalOption(hookSpool.optionName(.sessionStart), to: nil) }
         logger.debug("starting the agent", metadata: ["session": "\(spec.name)", "command": "\(launchCommand)",
                                                       "hooks": "\(hookArguments != nil)"])
         let pane = try await tmux.newSession(spec.name, command: command, width: spec.width, height: spec.height,
@@ -144,13 +146,14 @@ public struct AgentDriver: Sendable {
         var hooks: HookTurn?
         if hooked {
             try await HookTurn.clear(hookSpool, tmux: tmux)
-            hooks = HookTurn(spool: hookSpool, watcher: await tmux.signalWatcher(channel: hookSpool.channel, session: spec.name))
+            hooks = HookTurn(spool: hookSpool, watcher: await tmux.signalWatcher(channel: hookSpool.channel, session: spec.name),
+                             submission: submission, sessionReports: try await HookTurn.sessionReports(hookSpool, tmux: tmux))
         }
         try await perform(submission.steps, in: pane)
         let tmux = self.tmux
         let interrupt = profile.cancelSteps
         return try await withTaskCancellationHandler {
-            defer { accepted = hooks?.submitted }
+            defer { accepted = hooks?.accepted }
             return try await waitForTurnEnd(pane, submission: submission, hooks: &hooks, permissions: &permissions)
         } onCancel: {
             Task.detached {
