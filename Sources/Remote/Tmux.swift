@@ -618,7 +618,7 @@ public struct Tmux: Sendable {
             if let client {
                 return Task.detached { [logger] () throws -> CommandResult in
                     do {
-                        let result = try await client.execute(lines.joined().map { $0 }, timeout: .seconds(24 * 3600), replies: 2)
+                        let result = try await client.execute(lines.joined().map { $0 }, timeout: .seconds(24 * 3600), replies: 2, patient: true)
                         lockControl.note(control: true)
                         return result
                     } catch let failure as TmuxControlClient.Failure {

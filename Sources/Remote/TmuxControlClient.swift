@@ -245,7 +245,11 @@ final class TmuxControlClient: Sendable {
     /// - Parameter replies: How many replies the line gives (one per command it holds, each line
     ///   ending in a line feed); the first failed reply, else the last, is returned.
     /// - Throws: ``Failure`` when the client is gone or did not answer in time (it is then shut down).
-    func execute(_ line: [UInt8], timeout: Duration, replies: Int = 1) async throws -> CommandResult {
+    /// - Parameter patient: For a reply that may take long (a lock or signal wait): read in 1 ms
+    ///   slices with 5 ms pauses in between, so a long wait never holds the SSH connection's
+    ///   queue (every channel's reads and writes go through it; a plain read would hold it in
+    ///   50 ms waits and delay every other command by as much).
+    func execute(_ line: [UInt8], timeout: Duration, replies: Int = 1, patient: Bool = false) async throws -> CommandResult {
         let deadline = ContinuousClock.now + timeout
         await turn.acquire()
         defer { turn.release() }
@@ -269,13 +273,17 @@ final class TmuxControlClient: Sendable {
                 throw Failure(sent: true, reason: "the control client did not answer in \(timeout)")
             }
             let bytes: [UInt8]?
-            do { bytes = try await stream.read(timeout: deadline - .now) } catch {
+            do { bytes = try await stream.read(timeout: patient ? min(deadline - .now, .milliseconds(1)) : deadline - .now) } catch {
                 await shutDown()
                 throw Failure(sent: true, reason: "reading from the control client failed: \(error)")
             }
             guard let bytes else {
                 await shutDown()
                 throw Failure(sent: true, reason: "the control client ended before answering")
+            }
+            if patient && bytes.isEmpty {
+                try? await Task.sleep(for: .milliseconds(5))
+                continue
             }
             for case .reply(let ok, let flags, let body) in absorb(bytes) where flags & 1 == 1 {
                 state.withLock { $0.commands += 1 }

@@ -29,7 +29,7 @@ public final class TmuxSignalWatcher: Sendable {
         let task = Task.detached { [self] in
             while !state.withLock({ $0.closed }) {
                 do {
-                    let reply = try await client.execute(line, timeout: .seconds(24 * 3600), replies: 2)
+                    let reply = try await client.execute(line, timeout: .seconds(24 * 3600), replies: 2, patient: true)
                     guard reply.succeeded else { throw TmuxControlClient.Failure(sent: true, reason: reply.stderrText) }
                     state.withLock { $0.count &+= 1 }
                 } catch {

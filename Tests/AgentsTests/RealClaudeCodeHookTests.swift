@@ -47,9 +47,15 @@ struct RealClaudeCodeHookTests {
         #expect(answer.deliveryVerified == true)
         // The spool record is on the agent's host, one file per event.
         let spool = (real.home.path as NSString).appendingPathComponent(".cache/escalator/hooks/escalator-sonnet")
-        let files = try FileManager.default.contentsOfDirectory(atPath: spool)
-        #expect(files.contains { $0.hasSuffix("-Stop.json") } && files.contains { $0.hasSuffix("-UserPromptSubmit.json") }, "\(files)")
-        #expect(!files.contains { $0.hasPrefix(".in.") }, "a half-written spool file was left: \(files)")
+        // (The hook signals first and spools right after: wait for the record, with a deadline.)
+        let files = { (try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? [] }
+        try await waitUntil("the turn's events spooled", timeout: 10) {
+            files().contains { $0.hasPrefix("Stop-") && $0.hasSuffix(".json") } && files().contains { $0.hasPrefix("UserPromptSubmit-") }
+                && !files().contains { $0.hasPrefix(".in.") }
+        }
+        let stop = try #require(files().first { $0.hasPrefix("Stop-") })
+        let record = try String(contentsOfFile: (spool as NSString).appendingPathComponent(stop), encoding: .utf8)
+        #expect(HookEvent(json: record)?.lastAssistantMessage == Self.markdown, "the spooled Stop event: \(record.prefix(300))")
         // The hooks live in the session's --settings only, never in the user's own settings
         // (which the CLI itself writes, e.g. the saved model).
         let userSettings = (real.home.path as NSString).appendingPathComponent(".claude/settings.json")

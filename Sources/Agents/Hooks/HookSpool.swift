@@ -3,11 +3,11 @@ import Remote
 
 /// Where an agent's hooks report one session's events, and the shell command each hook runs.
 ///
-/// Each event's JSON input is written atomically to a file of its own in a per-session spool
-/// directory on the agent's host (the record a person can read), copied into a tmux global
-/// option named after the session and the event (so the driver reads it through its control
-/// client, byte for byte, with no new process), and announced on the session's `wait-for`
-/// channel (so the driver wakes on it instead of polling). A hook never fails the agent's turn
+/// Each event's JSON input is copied into a tmux global option named after the session and the
+/// event (so the driver reads it through its control client, byte for byte, with no new
+/// process), announced on the session's `wait-for` channel (so the driver wakes on it instead
+/// of polling), and written atomically to a file of its own in a per-session spool directory
+/// on the agent's host (the record a person can read). A hook never fails the agent's turn
 /// and prints nothing: it always exits 0.
 public struct HookSpool: Sendable, Equatable {
     /// The tmux session the events belong to.
@@ -35,14 +35,18 @@ public struct HookSpool: Sendable, Equatable {
         "@escalator-hook-" + TmuxText.safeName(session) + "-" + kind.rawValue
     }
 
-    /// The shell command of `kind`'s hook: spool the JSON from standard input, copy it into the
-    /// option (or, past what one argument may hold, the file's path as `file:PATH`), signal.
+    /// The shell command of `kind`'s hook: read the JSON from standard input, copy it into the
+    /// option and signal in one tmux call (the driver is woken after three processes: sh, cat,
+    /// tmux), then spool it to its file (written under a temporary name, then renamed). Past
+    /// what one argument may hold, the option gets the file's path as `file:PATH` instead.
     public func shellCommand(_ kind: HookEvent.Kind) -> String {
         let tmux = Self.shellQuoted(tmuxExecutable), option = Self.shellQuoted(optionName(kind))
-        return "{ d=\"\(directory)\"; mkdir -p \"$d\" && f=$(mktemp \"$d/.in.XXXXXX\") && cat > \"$f\" "
-            + "&& n=\"$d/$(date +%s%N)-\(kind.rawValue).json\" && mv \"$f\" \"$n\" "
-            + "&& { \(tmux) set-option -g \(option) \"$(cat \"$n\")\" || \(tmux) set-option -g \(option) \"file:$n\"; }; "
-            + "\(tmux) wait-for -S \(Self.shellQuoted(channel)); } >/dev/null 2>&1; exit 0"
+        let signal = "\\; wait-for -S " + Self.shellQuoted(channel)
+        return "{ j=$(cat); d=\"\(directory)\"; [ -d \"$d\" ] || mkdir -p \"$d\"; "
+            + "\(tmux) set-option -g \(option) \"$j\" \(signal) || big=1; "
+            + "f=$(mktemp \"$d/.in.XXXXXX\") && printf '%s' \"$j\" > \"$f\" "
+            + "&& n=\"$d/\(kind.rawValue)-${f##*.in.}.json\" && mv \"$f\" \"$n\" "
+            + "&& [ -n \"$big\" ] && \(tmux) set-option -g \(option) \"file:$n\" \(signal); } >/dev/null 2>&1; exit 0"
     }
 
     /// `text` as one POSIX shell word.
