@@ -80,9 +80,15 @@ final class LocalProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
         // Nothing else of ours may leak into the child: a tmux server outlives us, and any
         // descriptor it kept (a parent's pipe, Foundation's exit-watch socket) would make
-        // whoever waits on those think we are still running.
-        for fd in LocalTransport.openDescriptors() where fd > 2 {
-            posix_spawn_file_actions_addclose(&actions, fd)
+        // whoever waits on those think we are still running. closefrom(3) in the child also
+        // covers descriptors another thread opens while we spawn; without it (glibc < 2.34),
+        // those open now are closed.
+        if let closeFrom = PosixIO.addCloseFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for fd in LocalTransport.openDescriptors() where fd > 2 {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

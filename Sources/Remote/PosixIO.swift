@@ -27,6 +27,14 @@ enum PosixIO {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32).self)
     }()
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; nil before): the
+    /// child closes every descriptor from the given one up, whoever opened it and when.
+    static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map {
+            unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+        }
+    }()
+
     /// Creates a pipe whose ends are close-on-exec from the start (`pipe2(O_CLOEXEC)`), so a
     /// child spawned at the same moment on another thread cannot inherit them: spawns need no
     /// lock between them.

@@ -105,7 +105,8 @@ struct LocalTransportConcurrencyTests {
     }
 
     /// Commands spawned at the same moment from many threads see only their own three pipe ends
-    /// (no lock orders the spawns: every pipe is close-on-exec from its creation).
+    /// (no lock orders the spawns: every pipe is close-on-exec from its creation, and the child
+    /// closes every other descriptor, even one another test opens meanwhile).
     @Test("concurrent spawns leak no descriptors into each other's children")
     func noLeakedDescriptors() async throws {
         let local = local
