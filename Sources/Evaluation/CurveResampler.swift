@@ -1,6 +1,7 @@
 /// The bootstrap's inner loop for APGR and CPT on the exact grid: items are pre-sorted by
 /// descending score once, and each resample is one pass over them that yields the curve's shares
-/// and qualities (computed as `DeferralCurve` computes them, so the statistics agree exactly).
+/// and qualities (computed as `DeferralCurve` computes them, and APGR by the same ``APGR``, so
+/// the statistics agree up to rounding).
 struct CurveResampler: Sendable {
     /// Statistics of a run of resamples.
     struct Samples: Sendable {
@@ -50,27 +51,30 @@ struct CurveResampler: Sendable {
         let total = Double(n)
         for _ in 0..<resamples {
             var used = 1
-            var localTotal = 0.0, topTotal = 0.0, gainArea = 0.0
+            var localTotal = 0.0, topTotal = 0.0
             weights.withUnsafeMutableBufferPointer { w in
                 for _ in 0..<n { w[rng.nextIndex(below: n)] += 1 }
                 counts.withUnsafeMutableBufferPointer { cs in
                     gains.withUnsafeMutableBufferPointer { gs in
                         if let integerLocal, let integerTop, let integerGain {
                             let sums = Self.accumulate(w, integerLocal, integerTop, integerGain, isBlockEnd, cs, gs, &used)
-                            (localTotal, topTotal, gainArea) = (Double(sums.local), Double(sums.top), Double(sums.area))
+                            (localTotal, topTotal) = (Double(sums.local), Double(sums.top))
                         } else {
-                            (localTotal, topTotal, gainArea) = Self.accumulate(w, local, top, gain, isBlockEnd, cs, gs, &used)
+                            (localTotal, topTotal) = Self.accumulate(w, local, top, gain, isBlockEnd, cs, gs, &used)
                         }
                     }
                 }
             }
-            // APGR = (AUC - local area) / (top area - local area). With quality = (L + gain) *
-            // scale / n the local parts cancel: APGR = ∫ gain d(count) / (G * span), where the
-            // integral is the trapezoid above (times 1/2). Equal to DeferralCurve.apgr up to
-            // rounding; the points' own shares and qualities are only needed for CPT.
-            let span = Double(counts[used - 1])
+            // Point i's quality is (localTotal + gain_i) * scale / n at share count_i / n. APGR
+            // does not change under an affine change of quality or a scaling of share, so it is
+            // computed on (count_i, gain_i), where always-local is 0 and always-escalate is the
+            // total gain.
             let totalGain = topTotal - localTotal
-            result.apgr.append(totalGain != 0 && span != 0 ? gainArea / 2 / (totalGain * span) : .nan)
+            result.apgr.append(counts.withUnsafeBufferPointer { cs in
+                gains.withUnsafeBufferPointer { gs in
+                    APGR.value(count: used, share: { Double(cs[$0]) }, quality: { gs[$0] }, local: 0, top: totalGain)
+                }
+            })
             let localQuality = localTotal / total * scale, topQuality = topTotal / total * scale
             let scale = scale
             counts.withUnsafeBufferPointer { cs in
@@ -91,20 +95,20 @@ struct CurveResampler: Sendable {
 
     /// One resample's pass from the highest score down: reads and clears the counts `w`,
     /// writes each point's escalated count and cumulative gain, and returns the weighted local
-    /// and top totals and twice the trapezoid area in (count, gain) space.
+    /// and top totals.
     @inline(__always)
     private static func accumulate<T: ResampleSum>(
         _ w: UnsafeMutableBufferPointer<Int>, _ local: [T], _ top: [T], _ gain: [T], _ isBlockEnd: [Int],
         _ cs: UnsafeMutableBufferPointer<Int>, _ gs: UnsafeMutableBufferPointer<Double>, _ used: inout Int
-    ) -> (local: T, top: T, area: T) {
-        var localTotal = T.zero, topTotal = T.zero, area = T.zero
+    ) -> (local: T, top: T) {
+        var localTotal = T.zero, topTotal = T.zero
         local.withUnsafeBufferPointer { local in
             top.withUnsafeBufferPointer { top in
                 gain.withUnsafeBufferPointer { gain in
                     isBlockEnd.withUnsafeBufferPointer { isEnd in
                         cs[0] = 0
                         gs[0] = 0
-                        var escalated = 0, lastWritten = 0, cumulativeGain = T.zero, lastGain = T.zero
+                        var escalated = 0, lastWritten = 0, cumulativeGain = T.zero
                         var position = used
                         // Branch-free: counts are 0 or 1 at random, so tests mispredict.
                         for pos in 0..<w.count {
@@ -118,9 +122,6 @@ struct CurveResampler: Sendable {
                             cs[position] = escalated
                             gs[position] = cumulativeGain.double
                             let advance = isEnd[pos] & (escalated != lastWritten ? 1 : 0)
-                            // Trapezoid for APGR, added only when a new point is written.
-                            area += T(count: advance &* (escalated &- lastWritten)) * (cumulativeGain + lastGain)
-                            lastGain = advance == 1 ? cumulativeGain : lastGain
                             lastWritten = advance == 1 ? escalated : lastWritten
                             position &+= advance
                         }
@@ -129,7 +130,7 @@ struct CurveResampler: Sendable {
                 }
             }
         }
-        return (localTotal, topTotal, area)
+        return (localTotal, topTotal)
     }
 }
 

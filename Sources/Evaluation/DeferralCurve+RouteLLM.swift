@@ -1,35 +1,15 @@
 /// RouteLLM's summary metrics, computed exactly as its released code does
-/// (`routellm/evals/evaluate.py`: `apgr_metric`, `pct_call_metric`).
+/// (`routellm/evals/evaluate.py`: `apgr_metric`, `pct_call_metric`); APGR itself is ``APGR``.
 extension DeferralCurve {
     /// Trapezoid area under quality over escalation share in [0, 1] (`np.trapz`).
     public var auc: Double {
-        Self.auc(shares: points.map(\.sharePercent), qualities: points.map(\.quality))
+        APGR.area(count: points.count, share: { points[$0].sharePercent / 100 }, quality: { points[$0].quality })
     }
 
-    /// Average performance gap recovered: (AUC - local area) / (top area - local area) over the
-    /// curve's share range; 0.5 for a random router, above 1 possible for an oracle.
+    /// Average performance gap recovered over the curve's share range (``APGR``).
     public var apgr: Double {
-        Self.apgr(shares: points.map(\.sharePercent), qualities: points.map(\.quality), local: localQuality, top: topQuality)
-    }
-
-    /// `np.trapz(qualities, shares / 100)` for shares in percent, ascending.
-    static func auc(shares: [Double], qualities: [Double]) -> Double {
-        var sum = 0.0
-        for i in 0..<max(0, shares.count - 1) {
-            let x0 = shares[i] / 100, x1 = shares[i + 1] / 100
-            sum += (x1 - x0) * (qualities[i + 1] + qualities[i]) / 2.0
-        }
-        return sum
-    }
-
-    /// RouteLLM's `apgr_metric` on a curve given as arrays (shares in percent, ascending).
-    static func apgr(shares: [Double], qualities: [Double], local: Double, top: Double) -> Double {
-        guard let first = shares.first, let last = shares.last else { return .nan }
-        let span = last / 100 - first / 100
-        let weakArea = local * span
-        let strongArea = top * span
-        let gap = strongArea - weakArea
-        return gap != 0 ? (auc(shares: shares, qualities: qualities) - weakArea) / gap : .nan
+        APGR.value(count: points.count, share: { points[$0].sharePercent / 100 }, quality: { points[$0].quality },
+                   local: localQuality, top: topQuality)
     }
 
     /// The quality that recovers `fraction` of the gap between local and top.

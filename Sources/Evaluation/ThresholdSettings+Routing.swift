@@ -57,11 +57,13 @@ extension ThresholdSettings.RoutingForm {
     }
 
     /// The config changes writing this form: every tier's min_p that must change (local's to
-    /// `localMin`; a remote tier's lowered to `localMin` when it would sit above it) and the
+    /// `localMin`; a remote tier's to its value in `remote` when it was tuned, else lowered to
+    /// `localMin`, or its cap in `caps` if lower, when it would sit above it) and the
     /// `[calibration]` keys, commenting out the parameters of the other kinds so the file reads
     /// back as exactly this map. `tiers` are the file's current ones; a file that still uses the
     /// older `[thresholds]` keys (`fileText`) has those edited instead of `[tiers.NAME] min_p`.
-    public func configChanges(tiers: TierTable, fileText: String) -> [ConfigFileEditor.Change] {
+    public func configChanges(tiers: TierTable, fileText: String, remote: [String: Double] = [:],
+                              caps: [String: Double] = [:]) -> [ConfigFileEditor.Change] {
         func key(_ tier: String) -> String {
             if let legacy = SettingKey.all.first(where: { $0.aliasOf == "tiers.\(tier).min_p" }),
                ConfigFileEditor.setsKey(legacy.name, in: fileText) {
@@ -70,8 +72,13 @@ extension ThresholdSettings.RoutingForm {
             return "tiers.\(tier).min_p"
         }
         var changes = [ConfigFileEditor.Change(key(Tier.localName), Self.number(localMin))]
-        for definition in tiers.definitions where !definition.isLocal && (definition.minP ?? 0) > localMin {
-            changes.append(.init(key(definition.name), Self.number(localMin)))
+        for definition in tiers.definitions where !definition.isLocal {
+            let cap = min(localMin, caps[definition.name] ?? localMin)
+            if let tuned = remote[definition.name] {
+                changes.append(.init(key(definition.name), Self.number(tuned)))
+            } else if (definition.minP ?? 0) > cap {
+                changes.append(.init(key(definition.name), Self.number(cap)))
+            }
         }
         changes.append(.init("calibration.kind", "\"\(calibration.kind)\""))
         switch calibration {

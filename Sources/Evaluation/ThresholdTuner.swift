@@ -64,18 +64,7 @@ public struct ThresholdTuner: Sendable {
     /// for budget targets.
     public func tune(dataset: Dataset, scores: [Double], target: TuningTarget, cost: CostModel?,
                      strategy: String? = nil) throws -> Result {
-        guard trainFraction > 0, trainFraction < 1 else {
-            throw EvaluationError(.option, "--split must be between 0 and 1 (exclusive), got \(trainFraction); e.g. --split 0.5")
-        }
-        let n = dataset.items.count
-        var order = Array(0..<n)
-        var rng = SplitMix64(seed: seed)
-        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(below: i + 1)) }
-        let trainCount = Int((Double(n) * trainFraction).rounded())
-        guard trainCount >= 1, trainCount < n else {
-            throw EvaluationError(.option, "a \(trainFraction) split of \(n) items leaves an empty split; use more items or a split nearer 0.5")
-        }
-        let trainIndices = Array(order[..<trainCount]).sorted(), testIndices = Array(order[trainCount...]).sorted()
+        let (trainIndices, testIndices) = try split(count: dataset.items.count)
         let all = try ScoredOutcomes(scores: scores, local: dataset.items.map { $0.outcomes[0] },
                                      top: dataset.items.map { $0.outcomes[dataset.tiers.count - 1] },
                                      qualityScale: dataset.qualityScale)
@@ -104,6 +93,21 @@ public struct ThresholdTuner: Sendable {
                       train: evaluate(point, on: train, cost: cost.map { subsetCost($0, trainIndices) }, withIntervals: false),
                       test: evaluate(point, on: test, cost: cost.map { subsetCost($0, testIndices) }, withIntervals: true),
                       calibrationCheck: check)
+    }
+
+    /// The seeded train and test item indices (ascending) of `count` items.
+    public func split(count n: Int) throws -> (train: [Int], test: [Int]) {
+        guard trainFraction > 0, trainFraction < 1 else {
+            throw EvaluationError(.option, "--split must be between 0 and 1 (exclusive), got \(trainFraction); e.g. --split 0.5")
+        }
+        var order = Array(0..<n)
+        var rng = SplitMix64(seed: seed)
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(below: i + 1)) }
+        let trainCount = Int((Double(n) * trainFraction).rounded())
+        guard trainCount >= 1, trainCount < n else {
+            throw EvaluationError(.option, "a \(trainFraction) split of \(n) items leaves an empty split; use more items or a split nearer 0.5")
+        }
+        return (Array(order[..<trainCount]).sorted(), Array(order[trainCount...]).sorted())
     }
 
     /// The train-curve point that meets `target`.

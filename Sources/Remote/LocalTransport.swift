@@ -3,8 +3,9 @@ import Logging
 
 /// Runs commands on this machine by spawning them directly (`posix_spawnp`, no shell).
 ///
-/// Each command runs on its own dispatch work item, so a long command never blocks Swift's
-/// cooperative thread pool or other commands.
+/// Each command is spawned, fed, drained and reaped on a thread of its own (``onOwnThread``), so
+/// neither the spawn nor a long command blocks Swift's cooperative thread pool or other commands.
+/// A stream's work, its spawn included, runs on the stream's own serial queue.
 public struct LocalTransport: Transport {
     /// The environment for spawned commands; nil inherits this process's environment.
     public var environment: [String: String]?
@@ -29,19 +30,23 @@ public struct LocalTransport: Transport {
 
     public func run(_ argv: [String], stdin: [UInt8]?, timeout: Duration) async throws -> CommandResult {
         logger.debug("local run", metadata: ["argv": "\(argv)"])
-        let process = try LocalProcess.spawn(argv, environment: environment)
+        let environment = environment
         let flag = CancelFlag()
         let deadline = ContinuousClock.now + timeout
         return try await withTaskCancellationHandler {
-            try await onQueue(DispatchQueue.global()) {
-                try process.runToEnd(stdin: stdin ?? [], deadline: deadline, cancel: flag)
+            try await onOwnThread(name: "escalator.remote.local.run") {
+                try LocalProcess.spawn(argv, environment: environment)
+                    .runToEnd(stdin: stdin ?? [], deadline: deadline, cancel: flag)
             }
         } onCancel: { flag.cancel() }
     }
 
     public func start(_ argv: [String]) async throws -> any CommandStream {
         logger.debug("local start", metadata: ["argv": "\(argv)"])
-        return LocalStream(process: try LocalProcess.spawn(argv, environment: environment))
+        let environment = environment
+        let queue = DispatchQueue(label: "escalator.remote.local.stream")
+        let process = try await onQueue(queue) { try LocalProcess.spawn(argv, environment: environment) }
+        return LocalStream(process: process, queue: queue)
     }
 }
 
@@ -66,8 +71,6 @@ final class LocalProcess: @unchecked Sendable {
         guard !argv.isEmpty, !argv.contains(where: { $0.utf8.contains(0) }) else {
             throw RemoteError(.invalidArgument, call: "posix_spawnp", message: "empty command or NUL byte in \(argv)")
         }
-        PosixIO.spawnLock.lock()
-        defer { PosixIO.spawnLock.unlock() }
         let input = try PosixIO.pipe(), output = try PosixIO.pipe(), errors = try PosixIO.pipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -77,9 +80,15 @@ final class LocalProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
         // Nothing else of ours may leak into the child: a tmux server outlives us, and any
         // descriptor it kept (a parent's pipe, Foundation's exit-watch socket) would make
-        // whoever waits on those think we are still running.
-        for fd in LocalTransport.openDescriptors() where fd > 2 {
-            posix_spawn_file_actions_addclose(&actions, fd)
+        // whoever waits on those think we are still running. closefrom(3) in the child also
+        // covers descriptors another thread opens while we spawn; without it (glibc < 2.34),
+        // those open now are closed.
+        if let closeFrom = PosixIO.addCloseFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for fd in LocalTransport.openDescriptors() where fd > 2 {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -192,9 +201,13 @@ final class LocalProcess: @unchecked Sendable {
 /// A ``CommandStream`` over a local child process; all work happens on a private serial queue.
 final class LocalStream: CommandStream, @unchecked Sendable {
     private let process: LocalProcess
-    private let queue = DispatchQueue(label: "escalator.remote.local.stream")
+    private let queue: DispatchQueue
 
-    init(process: LocalProcess) { self.process = process }
+    /// A stream over `process`, whose every use runs on `queue` (serial).
+    init(process: LocalProcess, queue: DispatchQueue) {
+        self.process = process
+        self.queue = queue
+    }
 
     func write(_ bytes: [UInt8]) async throws {
         let process = self.process

@@ -18,17 +18,29 @@ enum PosixIO {
     /// The current errno as text.
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-    /// Serialises pipe creation and spawning in this module, so a child spawned on another thread
-    /// never inherits a pipe end before it is marked close-on-exec (glibc's `pipe2` is not imported).
-    static let spawnLock = NSLock()
+    /// glibc's `pipe2`, which Swift's Glibc module does not import (it sits behind `_GNU_SOURCE`),
+    /// looked up once among the process's own symbols.
+    private static let pipe2: @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32 = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "pipe2") else {
+            fatalError("glibc has no pipe2 (it has had it since 2.9)")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32).self)
+    }()
 
-    /// Creates a pipe whose ends are close-on-exec. Call with ``spawnLock`` held.
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; nil before): the
+    /// child closes every descriptor from the given one up, whoever opened it and when.
+    static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map {
+            unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+        }
+    }()
+
+    /// Creates a pipe whose ends are close-on-exec from the start (`pipe2(O_CLOEXEC)`), so a
+    /// child spawned at the same moment on another thread cannot inherit them: spawns need no
+    /// lock between them.
     static func pipe() throws(RemoteError) -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
-        if Glibc.pipe(&fds) == 0 {
-            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        } else {
+        if pipe2(&fds, O_CLOEXEC) != 0 {
             let e = errno
             throw RemoteError(.spawnFailed, call: "pipe2", cCode: e, libraryMessage: errorText(e),
                               message: "could not create a pipe")
@@ -89,6 +101,18 @@ enum PosixIO {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return status
+    }
+}
+
+/// Runs blocking work (spawning a process, polling its pipes, `waitpid`) on a thread of its own,
+/// bridged to the async caller with a continuation: it never occupies a thread of Swift's small
+/// cooperative pool, and never waits for a free worker behind other long commands. Remote's
+/// equivalent of Routing's `BlockingQueue` (Remote cannot import Routing).
+func onOwnThread<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.name = name
+        thread.start()
     }
 }
 

@@ -26,18 +26,26 @@ public enum AssessmentStrategies {
 
     /// The learned strategies (see ``LearnedAssessmentStrategy``): heads on the question's
     /// embedding, the local answer's token confidence (a cascade), and a combination.
-    public static let learnedNames = ["embedding-logistic", "embedding-knn", "answer-logprob", "combined"]
+    public static let learnedNames = Settings.AssessmentSettings.Strategy.allCases.filter(\.isLearned).map(\.rawValue)
 
-    public static var names: [String] { all.map(\.name) + learnedNames }
+    /// Every strategy's config name (``Settings/AssessmentSettings/Strategy``).
+    public static var names: [String] { Settings.AssessmentSettings.Strategy.allCases.map(\.rawValue) }
 
     /// The learned strategies that read the question's embedding (an embeddings server is needed).
-    public static let embeddingNames: Set<String> = ["embedding-logistic", "embedding-knn", "combined"]
+    public static let embeddingNames = Set(Settings.AssessmentSettings.Strategy.allCases.filter(\.needsEmbeddings).map(\.rawValue))
 
     /// The strategy called `name`, or an error listing the known names. Learned strategies made
     /// here read the config file and environment on first use; prefer
     /// ``named(_:settings:embeddingCache:)`` where the settings are at hand.
     public static func named(_ name: String) throws -> any AssessmentStrategy {
         try named(name, settings: nil)
+    }
+
+    /// The configured strategy; learned strategies take their router file, embedding server and
+    /// confidence from `settings`.
+    public static func named(_ strategy: Settings.AssessmentSettings.Strategy, settings: Settings?,
+                             embeddingCache: String? = nil) throws -> any AssessmentStrategy {
+        try named(strategy.rawValue, settings: settings, embeddingCache: embeddingCache)
     }
 
     /// The strategy called `name`; learned strategies take their router file, embedding server

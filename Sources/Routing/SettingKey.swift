@@ -98,15 +98,8 @@ public struct SettingKey: Sendable {
                \.remote.hooks),
         int("remote.answer_timeout_s", 1...86_400, "How long one escalated answer may take.", \.remote.answerTimeoutS),
         text("remote.session_prefix", "tmux session names: PREFIX + tier (escalator-sonnet, escalator-opus, …).", \.remote.sessionPrefix),
-        SettingKey(name: "assessment.strategy",
-                   help: "Self-assessment strategy: \(AssessmentStrategies.names.joined(separator: " or ")).",
-                   get: { $0.assessment.strategy },
-                   set: { s, v in
-                       guard AssessmentStrategies.names.contains(v) else {
-                           throw invalid("assessment.strategy", v, AssessmentStrategies.names.joined(separator: " or "))
-                       }
-                       s.assessment.strategy = v
-                   }),
+        choice("assessment.strategy", "Self-assessment strategy: \(AssessmentStrategies.names.joined(separator: " or ")).",
+               \.assessment.strategy),
         text("assessment.prompts_dir", "Folder holding self-assessment.md; empty = ~/.config/escalator/prompts, then the checkout's prompts/.",
              \.assessment.promptsDir),
         text("assessment.router", "Router file of embedding-logistic, embedding-knn and combined (`escalator router train`); empty = router.json in the data folder.",

@@ -50,7 +50,30 @@ public struct Settings: Sendable, Equatable {
             case min
         }
 
-        public var strategy = "digit-scale"
+        /// Which self-assessment strategy rates questions (``AssessmentStrategies``).
+        public enum Strategy: String, Sendable, CaseIterable, CustomStringConvertible {
+            /// A 1-9 difficulty digit (``DigitScaleStrategy``).
+            case digitScale = "digit-scale"
+            /// " Yes" or " No" to "can you answer this?" (``YesNoStrategy``).
+            case yesNo = "yes-no"
+            /// A logistic head on the question's embedding (`escalator router train`).
+            case embeddingLogistic = "embedding-logistic"
+            /// Nearest neighbours of the question's embedding.
+            case embeddingKNN = "embedding-knn"
+            /// The local answer's token confidence (a cascade: the question is answered first).
+            case answerLogprob = "answer-logprob"
+            /// A combination of the above (`escalator router train --features`).
+            case combined
+
+            /// A learned strategy (``LearnedAssessmentStrategy``), not a one-token prompt.
+            public var isLearned: Bool { ![.digitScale, .yesNo].contains(self) }
+            /// Reads the question's embedding, so an embeddings server is needed.
+            public var needsEmbeddings: Bool { [.embeddingLogistic, .embeddingKNN, .combined].contains(self) }
+            /// The config name.
+            public var description: String { rawValue }
+        }
+
+        public var strategy = Strategy.digitScale
         public var promptsDir = ""
         /// The router file of `embedding-logistic`, `embedding-knn` and `combined`; empty =
         /// `$XDG_DATA_HOME/escalator/router.json`.
@@ -155,11 +178,10 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Checks values that only make sense together: complete tiers, known tier names, bounds in
-    /// order, a known strategy and a valid calibration.
+    /// order and a valid calibration.
     public func validate() throws {
         try tiers.validate()
         try calibration.validate()
-        _ = try AssessmentStrategies.named(assessment.strategy)
         _ = try policy()
         try bounds().validate(order: tiers)
     }

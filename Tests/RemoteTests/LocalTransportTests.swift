@@ -71,6 +71,60 @@ struct LocalTransportTests {
     }
 }
 
+/// Spawns and waits run on threads of their own, not on Swift's cooperative pool (as wide as
+/// the cores) nor on a bounded worker pool.
+@Suite("local transport concurrency")
+struct LocalTransportConcurrencyTests {
+    let local = LocalTransport(logger: quietLogger)
+
+    /// A ring of commands joined by FIFOs that can only finish while every one of them runs at
+    /// once: each opens its FIFO (a FIFO's open blocks until the other end opens too) and passes
+    /// one token on, and the first writes the token only once the ring is closed. With more
+    /// commands than cores, any command waiting for a pool thread stalls the ring until the
+    /// commands' timeout fails the test.
+    @Test("more concurrent commands than cores all run at once")
+    func ringOfFIFOs() async throws {
+        let dir = try TemporaryDirectory(prefix: "ring")
+        defer { dir.remove() }
+        let count = 4 * ProcessInfo.processInfo.activeProcessorCount + 2
+        let fifos = (0..<count).map { dir.file("fifo\($0)") }
+        for fifo in fifos { #expect(mkfifo(fifo, 0o600) == 0) }
+        let first = #"exec 4>"$2"; exec 3<"$1"; echo token >&4; read line <&3; echo "$line""#
+        let other = #"exec 3<"$1"; exec 4>"$2"; read line <&3; echo "$line" >&4; echo "$line""#
+        let local = local
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<count {
+                group.addTask {
+                    try await local.run(["sh", "-c", i == 0 ? first : other, "sh", fifos[i], fifos[(i + 1) % count]],
+                                        stdin: nil, timeout: .seconds(60)).stdoutText
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outputs == Array(repeating: "token\n", count: count))
+    }
+
+    /// Commands spawned at the same moment from many threads see only their own three pipe ends
+    /// (no lock orders the spawns: every pipe is close-on-exec from its creation, and the child
+    /// closes every other descriptor, even one another test opens meanwhile).
+    @Test("concurrent spawns leak no descriptors into each other's children")
+    func noLeakedDescriptors() async throws {
+        let local = local
+        for _ in 0..<5 {
+            let listings = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        // The shell's own listing: 0, 1, 2 and the directory ls reads.
+                        try await local.run(["ls", "/proc/self/fd"]).stdoutText.split(separator: "\n").map(String.init)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for fds in listings { #expect(fds.count == 4, "child saw descriptors \(fds)") }
+        }
+    }
+}
+
 @Suite("tmux text helpers")
 struct TmuxTextTests {
     @Test("paste markers are removed, including ones formed by removal")

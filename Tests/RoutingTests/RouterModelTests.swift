@@ -151,7 +151,7 @@ import Testing
         for name in AssessmentStrategies.learnedNames {
             let settings = try Settings.load(configFile: nil, environment: ["HOME": "/nonexistent"],
                                              overrides: [("assessment.strategy", name), ("assessment.router", "~/r.json")])
-            #expect(settings.assessment.strategy == name)
+            #expect(settings.assessment.strategy.rawValue == name)
             #expect(settings.routerFile == "/nonexistent/r.json")
             let strategy = try AssessmentStrategies.named(name, settings: settings)
             #expect(strategy.name == name && strategy is any LearnedAssessmentStrategy)

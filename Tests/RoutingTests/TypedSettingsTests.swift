@@ -78,6 +78,20 @@ import Testing
         #expect(s.assessment.confidence == .min && s.embedding.pooling == .cls)
     }
 
+    /// `assessment.strategy` loads as the enum, and every value of it is a strategy escalator
+    /// can build under that name (the enum and the registry cannot drift apart).
+    @Test func everyStrategyNameLoadsTypedAndBuilds() throws {
+        for strategy in Settings.AssessmentSettings.Strategy.allCases {
+            let s = try Settings.load(configFile: nil, environment: ["HOME": "/nonexistent"],
+                                      overrides: [("assessment.strategy", strategy.rawValue)])
+            #expect(s.assessment.strategy == strategy)
+            #expect(try AssessmentStrategies.named(s.assessment.strategy, settings: s).name == strategy.rawValue)
+            #expect(AssessmentStrategies.learnedNames.contains(strategy.rawValue) == strategy.isLearned)
+        }
+        #expect(AssessmentStrategies.all.map(\.name) == ["digit-scale", "yes-no"])
+        #expect(AssessmentStrategies.embeddingNames == ["embedding-logistic", "embedding-knn", "combined"])
+    }
+
     @Test func anUnterminatedQuoteInAConfigFileNamesTheFileAndTheKey() throws {
         let dir = try TemporaryDirectory(prefix: "typed")
         defer { dir.remove() }

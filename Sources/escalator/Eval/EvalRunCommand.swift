@@ -98,7 +98,7 @@ struct EvalRunCommand: AsyncParsableCommand {
                                 calibration: calibration, logger: context.logger)
             }
             let extra = try alsoScore.map { ($0, try assessor($0, calibration: .identity)) }
-            let router = Router(local: .init(assessor: try assessor(settings.assessment.strategy, calibration: settings.calibration),
+            let router = Router(local: .init(assessor: try assessor(settings.assessment.strategy.rawValue, calibration: settings.calibration),
                                              answerer: LocalAnswerer(client: live.endpoint.client, template: template,
                                                                      maxTokens: context.settings.local.answerMaxTokens)),
                                 remote: nil, configuration: try .init(settings: context.settings), logger: context.logger)
