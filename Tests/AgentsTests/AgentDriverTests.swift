@@ -96,7 +96,7 @@ struct AgentDriverTests {
             // Denial interrupts the turn; the driver asks once to go on without the tool. This
             // sim asks for a tool on every prompt, so that is denied too, and the driver stops there.
             #expect(answer.permissions.count == 2)
-            #expect(h.prompts().filter { $0 == AgentDriver.continueWithoutTools }.count == 1)
+            #expect(h.prompts().filter { $0 == ClaudeCodeProfile().continueWithoutToolsPrompt }.count == 1)
         }
     }
 

@@ -57,9 +57,18 @@ enum LedgerFixtures {
         #expect(failure.timingsMs == .init(assess: nil, answer: nil, total: 3))
         #expect(failure.thresholds == LedgerFixtures.thresholds)
 
+        // A remote answer's source and delivery check (v6 columns).
+        var remote = LedgerFixtures.answer("r1", routed: .sonnet, used: .sonnet, totalMs: 900, cost: 0.01)
+        remote.agent = RoutedAnswer.AgentDelivery(session: "escalator-sonnet", permissionMode: "manual", delivery: "plain",
+                                                  permissions: [], answerSource: "hook", deliveryVerified: false)
+        try ledger.record(remote, at: at.addingTimeInterval(1))
+        let stored = try #require(try ledger.record(id: "r1"))
+        #expect(stored.answerSource == "hook" && stored.deliveryVerified == false)
+        #expect(back.answerSource == nil && back.deliveryVerified == nil)
+
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -168,7 +177,7 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)

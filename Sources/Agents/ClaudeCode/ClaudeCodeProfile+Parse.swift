@@ -66,6 +66,7 @@ extension ClaudeCodeProfile {
             ?? block.last(where: { $0.contains("Interrupted · What should Claude do instead?") }).map(PaneText.trimmed)
         var idle = ScreenState(kind: .idle, answer: answer, detail: completion, promptEchoed: echoed)
         idle.turnCompleted = block.contains(where: Markers.isCompletion)
+        idle.interrupted = (completion ?? "").contains("Interrupted")
         return idle
     }
 

@@ -27,6 +27,8 @@ public struct ClaudeCodeProfile: AgentProfile {
     /// `/model <alias>` for a direct switch, bare `/model` for the picker.
     public var costCommand: String? { "/cost" }
 
+    public var clearCommand: String? { "/clear" }
+
     /// Reads the last `Total cost: $X` line of a `/cost` report.
     public func totalCost(_ pane: String) -> Double? {
         for line in pane.split(separator: "\n").reversed() {

@@ -104,10 +104,10 @@ public struct AgentDriver: Sendable {
                     // as a person at the keyboard would.
                     try await emptyComposer(pane)
                     var ignored: HookEvent?
-                    state = try await submitAndWait(profile.submission(for: Self.continueWithoutTools), pane: pane,
+                    state = try await submitAndWait(profile.submission(for: profile.continueWithoutToolsPrompt), pane: pane,
                                                     hooked: hooked, accepted: &ignored, permissions: &permissions)
                 }
-                if (state.answer ?? "").isEmpty && !Self.isInterruption(state) {
+                if (state.answer ?? "").isEmpty && !state.interrupted {
                     throw AgentError(code: .emptyAnswer, message: "the turn ended (\(state.detail ?? "idle")) with no answer text",
                                      session: spec.name)
                 }
@@ -229,7 +229,7 @@ public struct AgentDriver: Sendable {
                 guard let anchored, anchored.promptEchoed != false else { return false }
                 // A completion row after our echo ends the turn even with no answer text (a model
                 // can stop at once): waiting on would only run into the answer timeout.
-                return anchored.kind == .idle && (anchored.answer != nil || Self.isInterruption(anchored)
+                return anchored.kind == .idle && (anchored.answer != nil || anchored.interrupted
                                                   || anchored.turnCompleted)
             }
         } catch let error as AgentError where [.timeout, .rateLimited, .apiUnavailable].contains(error.code) {
@@ -248,15 +248,6 @@ public struct AgentDriver: Sendable {
             profile.parse(capture).kind != .busy
         }
         try await emptyComposer(pane)
-    }
-
-    /// What the driver types after denying a tool: the turn was interrupted, the question stands.
-    static let continueWithoutTools = "Please answer the question above directly, without using that tool."
-
-    /// True when the turn ended because a tool call was refused (Claude Code prints
-    /// "Interrupted · What should Claude do instead?").
-    static func isInterruption(_ state: ScreenState) -> Bool {
-        (state.detail ?? "").lowercased().contains("interrupted")
     }
 
     /// The one wait loop: capture the screen, answer blocking prompts by policy, stop watching
@@ -352,7 +343,7 @@ public struct AgentDriver: Sendable {
             default:
                 break
             }
-            if done(state, anchored), let turn = hooks, turn.expectsStop, !Self.isInterruption(anchored ?? state),
+            if done(state, anchored), let turn = hooks, turn.expectsStop, !(anchored ?? state).interrupted,
                ContinuousClock.now - (screenDoneAt ?? ContinuousClock.now) < Self.hookGrace {
                 // The hooks run for this turn: their Stop event (the exact answer) is due; the
                 // screen's reading is taken only if it does not come.
@@ -613,10 +604,12 @@ public struct AgentDriver: Sendable {
         return nil
     }
 
-    /// `/clear`, then wait until the composer is back.
+    /// The profile's clear command (`/clear`), then wait until the composer is back; nothing for
+    /// an agent without one.
     func clear(_ pane: TmuxPane, permissions: inout [String]) async throws {
+        guard let command = profile.clearCommand else { return }
         let before = try await tmux.capture(pane)
-        try await perform(profile.command("/clear").steps, in: pane)
+        try await perform(profile.command(command).steps, in: pane)
         _ = try await tmux.waitForChange(in: pane, since: before, timeout: .seconds(5))
         try await waitUntilReady(pane, permissions: &permissions)
     }

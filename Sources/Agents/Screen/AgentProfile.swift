@@ -114,6 +114,12 @@ public protocol AgentProfile: Sendable {
     /// (false for agents whose only signal is a marker the driver asked for).
     var detectsReadiness: Bool { get }
 
+    /// The agent's command that starts a fresh conversation (`/clear`), or nil if it has none.
+    var clearCommand: String? { get }
+
+    /// What the driver asks after refusing a tool call that interrupted the turn.
+    var continueWithoutToolsPrompt: String { get }
+
     /// The command that shows the session's running cost (`/cost`), or nil if there is none.
     var costCommand: String? { get }
 
@@ -178,6 +184,10 @@ extension AgentProfile {
     public var detectsReadiness: Bool { true }
 
     public var costCommand: String? { nil }
+
+    public var clearCommand: String? { nil }
+
+    public var continueWithoutToolsPrompt: String { "Please answer the question above directly, without using that tool." }
 
     public func totalCost(_ pane: String) -> Double? { nil }
 }

@@ -98,6 +98,9 @@ public struct ScreenState: Sendable, Equatable, Codable {
     public var turnCompleted: Bool = false
     /// Where `answer` was read: the screen (the parser), or the agent's own hook (the driver).
     public var source: AnswerSource = .screen
+    /// The turn was interrupted (a refused tool call, Escape): the agent waits for what to do
+    /// instead. Set by the profile's parser, which knows the agent's wording.
+    public var interrupted: Bool = false
 
     public init(kind: Kind, answer: String? = nil, menu: ScreenMenu? = nil, detail: String? = nil,
                 promptEchoed: Bool? = nil, dialogKind: DialogKind? = nil, errorKind: ErrorKind? = nil,
