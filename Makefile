@@ -89,7 +89,7 @@ build: apt
 	@set -o pipefail; swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 test: setup build
-	@echo "==> swift test, one test at a time (real llama-server, sshd, tmux and child processes would starve a 2-core pool; about 5 minutes)"
+	@echo "==> swift test, one test at a time (real llama-server, sshd, tmux, the real Claude Code CLI and child processes would starve a 2-core pool; about 18 minutes on 2 cores)"
 	@set -o pipefail; ESCALATOR_LLAMA_SERVER=$(SERVER_LINK) ESCALATOR_TEST_MODEL=$(MODEL) ESCALATOR_CLAUDE=$(CLAUDE_LINK) swift test --no-parallel 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 demo: setup build

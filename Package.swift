@@ -73,9 +73,11 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "Remote", "TestSupport", .product(name: "Logging", package: "swift-log")],
                     exclude: ["Captures"],  // read from the source tree by RealCaptureCases
                     swiftSettings: swiftSettings),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "TestSupport"], swiftSettings: swiftSettings),
+        // RoutingTestSupport: the default tiers by name, shared by the test targets that route.
+        .target(name: "RoutingTestSupport", dependencies: ["Routing"], path: "Tests/RoutingTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "APIStandinTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import RoutingTestSupport
 
 @Suite struct InitCLITests {
     @Test func initWritesAnAnnotatedConfigThatLoadsAndKeepsExistingFiles() throws {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// `log`, `stats` and `feedback` through the built binary, on a ledger filled with the library
 /// API in an isolated HOME/XDG (no llama-server needed).

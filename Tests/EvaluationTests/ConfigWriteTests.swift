@@ -3,6 +3,7 @@ import Routing
 import Testing
 import TestSupport
 @testable import Evaluation
+import RoutingTestSupport
 
 /// `tune --write-config`: the text edits, the conversion of tuned values to the router's keys,
 /// and the written file loading back with `Settings.load`.

@@ -3,6 +3,7 @@ import LlamaClient
 import Routing
 import Testing
 import TestSupport
+import RoutingTestSupport
 
 /// The live parts of `escalator eval` and `tune --write-config`, run through the built binary
 /// in an isolated HOME/XDG environment (never the user's config or managed server).

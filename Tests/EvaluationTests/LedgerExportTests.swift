@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Evaluation
+import RoutingTestSupport
 
 @Suite struct LedgerExportTests {
     func answer(_ id: String, tier: Tier, raw: Double?) -> RoutedAnswer {

@@ -3,6 +3,7 @@ import Routing
 import Testing
 import TestSupport
 @testable import Evaluation
+import RoutingTestSupport
 
 /// `tune` over the configured tiers: which tiers it fits and which keep their min_p, and the
 /// sweep over several tiers' thresholds.

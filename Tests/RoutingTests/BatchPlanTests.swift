@@ -1,5 +1,6 @@
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// The pure batch plan: which tier each question gets under a budget, by one rule (the estimate
 /// fits in what is left), highest expected gain per dollar first.

@@ -4,6 +4,7 @@ import Logging
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// The `answer-logprob` cascade on a real llama-server with the small model: the local answer
 /// is generated first with its token probabilities; high confidence (against the threshold)

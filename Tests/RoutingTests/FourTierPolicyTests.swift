@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// A config with four remote tiers (haiku, sonnet, opus, fable) routes by each tier's min_p:
 /// the cheapest tier whose min_p ≤ pLocalCorrect, clamped into the bounds, fallbacks in table order.

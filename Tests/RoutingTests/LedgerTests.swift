@@ -3,6 +3,7 @@ import GRDB
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// Builders for ledger tests: answers with known numbers.
 enum LedgerFixtures {

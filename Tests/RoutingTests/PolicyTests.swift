@@ -1,5 +1,6 @@
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 @Suite struct PolicyTests {
     let policy = TierPolicy(table: .defaults, defaultTier: .sonnet)

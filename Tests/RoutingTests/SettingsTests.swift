@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 @Suite struct SettingsTests {
     func home() throws -> TemporaryDirectory { try TemporaryDirectory(prefix: "settings") }

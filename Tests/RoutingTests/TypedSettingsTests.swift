@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Routing
+import RoutingTestSupport
 
 /// Every choice is an enum and every flag a Bool, checked when the settings are loaded: a bad
 /// value is one error naming the key, the value and what to use instead.
