@@ -54,9 +54,23 @@ public struct CLIEnvironment {
     }
 
     /// Stops exactly this environment's tmux server (if any), removes its socket file and the folder.
+    /// The server's pid is recorded first: a server that outlives `kill-server` (it waits for
+    /// control clients that an escalator killed by a test left behind) is ended by that pid, and
+    /// with it those clients (their pipes' other ends).
     public func remove() {
         if let socket = tmuxSocket, let tmux = TmuxFixture.tmuxExecutable {
+            let pid = (try? runBinary(tmux, ["-L", socket, "display-message", "-p", "#{pid}"]))
+                .flatMap { Int32($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
             _ = try? runBinary(tmux, ["-L", socket, "kill-server"])
+            if let pid, pid > 1 {
+                let gone = { kill(pid, 0) != 0 }
+                var deadline = Date().addingTimeInterval(3)
+                while !gone() && Date() < deadline { usleep(20_000) }
+                if !gone() { kill(pid, SIGTERM) }
+                deadline = Date().addingTimeInterval(3)
+                while !gone() && Date() < deadline { usleep(20_000) }
+                if !gone() { kill(pid, SIGKILL) }
+            }
             let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
             try? FileManager.default.removeItem(atPath: "\(tmpdir)/tmux-\(getuid())/\(socket)")
         }
