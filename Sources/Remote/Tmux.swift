@@ -594,7 +594,7 @@ public struct Tmux: Sendable {
             throw RemoteError(.tmuxFailed, call: "tmux wait-for -L", cCode: outcome.exitStatus,
                               libraryMessage: outcome.stderrText, message: "could not lock pane \(pane)")
         }
-        _ = try? await run(["set-option", "-g", Self.ownerOption(name), Self.ownerTag])
+        try? await setGlobalOption(Self.ownerOption(name), to: Self.ownerTag)
         logger.debug("pane locked", metadata: ["lock": "\(name)"])
         return lock
     }
@@ -673,12 +673,14 @@ public struct Tmux: Sendable {
         try? await Task.sleep(for: .seconds(2))
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard !Task.isCancelled, let shown = try? await run(["show-options", "-gqv", Self.ownerOption(name)]) else { continue }
-            let tag = shown.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !Task.isCancelled else { continue }
+            let shown: String?
+            do { shown = try await globalOption(Self.ownerOption(name)) } catch { continue }   // unset: nil, "no owner"
+            let tag = (shown ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard tag.isEmpty || Self.isDeadLocalOwner(tag) else { suspect = nil; continue }
             if suspect == tag {
                 logger.debug("breaking a stale pane lock", metadata: ["lock": "\(name)", "owner": "\(tag)"])
-                _ = try? await run(["set-option", "-gu", Self.ownerOption(name)])
+                try? await setGlobalOption(Self.ownerOption(name), to: nil)
                 _ = try? await forceUnlock(pane)
                 suspect = nil
             } else {
@@ -712,7 +714,7 @@ public struct TmuxPaneLock: Sendable {
     public func release() async throws {
         let tmux = self.tmux, name = self.name
         _ = try await Task.detached {
-            _ = try? await tmux.run(["set-option", "-gu", Tmux.ownerOption(name)])
+            try? await tmux.setGlobalOption(Tmux.ownerOption(name), to: nil)
             try await tmux.checked(["wait-for", "-U", name])
         }.value
     }

@@ -52,17 +52,6 @@ public final class TmuxSignalWatcher: Sendable {
     /// False once the watcher's client has ended (waiters then rely on their own polling).
     public var isLive: Bool { state.withLock { !$0.failed && !$0.closed } && !client.isDead }
 
-    /// Waits until more than `seen` signals were counted or `deadline` passes, checking every
-    /// few milliseconds. Returns true on a signal.
-    public func wait(after seen: UInt64, until deadline: ContinuousClock.Instant) async -> Bool {
-        while ContinuousClock.now < deadline {
-            if count > seen { return true }
-            if !isLive || Task.isCancelled { return false }
-            try? await Task.sleep(for: min(.milliseconds(5), deadline - .now))
-        }
-        return count > seen
-    }
-
     /// Ends the watcher and its client.
     public func close() async {
         state.withLock { $0.closed = true }

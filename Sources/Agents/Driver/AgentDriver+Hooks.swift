@@ -3,9 +3,10 @@ import Remote
 
 /// The driver's use of the agent's hooks: whether they run in a session, what their events mean.
 extension AgentDriver {
-    /// True when the session's agent was started with escalator's hooks and the policy uses them.
+    /// True when the session's agent was started with escalator's hooks (``prepare()`` marks such
+    /// a pane) and the policy uses them.
     func hooksActive(_ pane: TmuxPane) async throws -> Bool {
-        guard policy.hooks, profile.hookArguments(hookSpool) != nil else { return false }
+        guard policy.hooks else { return false }
         return try await tmux.userOption(Self.hooksOption, of: pane) == "1"
     }
 
