@@ -39,6 +39,8 @@ public struct Tmux: Sendable {
     private let lockControl: TmuxControlPool?
     /// The `wait-for` signal watchers (see ``signalWatcher(channel:session:)``).
     private let signals: TmuxSignalPool?
+    /// Reads files on the tmux host over one long-lived shell (the agent's transcript).
+    public let hostShell: HostShell
 
     /// Creates a tmux driver.
     /// - Parameters:
@@ -62,6 +64,7 @@ public struct Tmux: Sendable {
         self.control = controlMode ? TmuxControlPool() : nil
         self.lockControl = controlMode ? TmuxControlPool() : nil
         self.signals = controlMode ? TmuxSignalPool() : nil
+        self.hostShell = HostShell(transport: transport)
     }
 
     /// The full argument vector for a tmux command.
@@ -95,6 +98,7 @@ public struct Tmux: Sendable {
         await control?.closeAll()
         await lockControl?.closeAll()
         await signals?.close()
+        await hostShell.close()
     }
 
     /// The argument vector of the control-mode client for `session`: UTF-8 (`-u`), never starting

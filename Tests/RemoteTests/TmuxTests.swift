@@ -46,6 +46,8 @@ final class TmuxHarness: @unchecked Sendable {
     }
 
     func stop() async {
+        await tmux.hostShell.close()
+        await localTmux.hostShell.close()
         fixture.stop()
         await ssh?.close()
         sshd?.stop()
