@@ -93,6 +93,14 @@ extension Ledger {
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN answer_source TEXT")
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN delivery_verified INTEGER")
         }
+        migrator.registerMigration("v7") { db in
+            // A remote turn's usage from the agent's transcript, beside the estimate.
+            for column in ["measured_input_tokens", "measured_output_tokens", "measured_cache_read_tokens",
+                           "measured_cache_write_5m_tokens", "measured_cache_write_1h_tokens", "measured_requests"] {
+                try db.execute(sql: "ALTER TABLE questions ADD COLUMN \(column) INTEGER")
+            }
+            try db.execute(sql: "ALTER TABLE questions ADD COLUMN price_source TEXT")
+        }
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Agents
 import GRDB
 
 /// Every routed question, recorded in a SQLite database (by default
@@ -234,6 +235,7 @@ public final class Ledger: Sendable {
     /// The row's columns and values, in the current schema.
     static func columns(of r: LedgerRecord) throws -> [(String, (any DatabaseValueConvertible)?)] {
         let a = r.assessment
+        let m = r.measurement
         var distribution: String?
         if let a {
             let encoder = JSONEncoder()
@@ -262,6 +264,11 @@ public final class Ledger: Sendable {
             ("local_answer_discarded", r.discardedLocalAnswer != nil), ("discarded_answer", r.discardedLocalAnswer),
             ("discarded_answer_tokens", r.discardedLocalAnswerTokens),
             ("answer_source", r.answerSource), ("delivery_verified", r.deliveryVerified),
+            ("measured_input_tokens", m?.usage.inputTokens), ("measured_output_tokens", m?.usage.outputTokens),
+            ("measured_cache_read_tokens", m?.usage.cacheReadTokens),
+            ("measured_cache_write_5m_tokens", m?.usage.cacheWrite5mTokens),
+            ("measured_cache_write_1h_tokens", m?.usage.cacheWrite1hTokens),
+            ("measured_requests", m?.requests), ("price_source", m?.priceSource),
         ]
     }
 
@@ -324,6 +331,14 @@ public final class Ledger: Sendable {
         record.discardedLocalAnswerTokens = row["discarded_answer_tokens"]
         record.answerSource = row["answer_source"]
         record.deliveryVerified = row["delivery_verified"]
+        if let requests: Int = row["measured_requests"] {
+            let usage = TokenUsage(inputTokens: row["measured_input_tokens"] ?? 0, outputTokens: row["measured_output_tokens"] ?? 0,
+                                   cacheReadTokens: row["measured_cache_read_tokens"] ?? 0,
+                                   cacheWrite5mTokens: row["measured_cache_write_5m_tokens"] ?? 0,
+                                   cacheWrite1hTokens: row["measured_cache_write_1h_tokens"] ?? 0)
+            record.measurement = MeasuredCost(usd: record.costMeasuredUsd ?? 0, usage: usage, requests: requests,
+                                              priceSource: row["price_source"] ?? "")
+        }
         return record
     }
 }

@@ -60,6 +60,9 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
     public var answerSource: String? = nil
     /// Whether the agent's accepted prompt equalled the question (nil: not reported).
     public var deliveryVerified: Bool? = nil
+    /// The remote turn's measured tokens, request count and price source (v7; nil when the
+    /// agent's transcript was not read).
+    public var measurement: MeasuredCost? = nil
 
     public init(id: String, recordedAt: Date, question: String, assessment: Assessment?, thresholds: Thresholds,
                 route: Route?, tierUsed: Tier?, degraded: Bool, degradedReason: String?, answer: String?,
@@ -99,6 +102,7 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
         discardedLocalAnswerTokens = answer.discardedLocalAnswerTokens
         answerSource = answer.agent?.answerSource
         deliveryVerified = answer.agent?.deliveryVerified
+        measurement = answer.measurement
     }
 
     /// The answered question as `ask --json` printed it; nil for a failure.
@@ -110,7 +114,7 @@ public struct LedgerRecord: Sendable, Codable, Equatable {
                             timingsMs: .init(assess: assess, answer: answerMs, total: total),
                             degraded: degraded, degradedReason: degradedReason, answerTokens: answerTokens,
                             questionTokens: questionTokens, costEstimatedUsd: costEstimatedUsd,
-                            costMeasuredUsd: costMeasuredUsd, attempts: attempts,
+                            costMeasuredUsd: costMeasuredUsd, measurement: measurement, attempts: attempts,
                             discardedLocalAnswer: discardedLocalAnswer, discardedLocalAnswerTokens: discardedLocalAnswerTokens)
     }
 

@@ -32,6 +32,8 @@ public struct Paths: Sendable, Equatable {
         if let named = explicit ?? environment["ESCALATOR_CONFIG"] { return (named, true) }
         return (configFile, false)
     }
+    /// Model prices read from agents' pickers, per agent version.
+    public var agentPrices: String { (state as NSString).appendingPathComponent("agent-prices.json") }
     /// The small default model that `make setup` installs.
     public var defaultModel: String { (cache as NSString).appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf") }
     /// Where `make setup` links the llama-server it built.

@@ -8,6 +8,9 @@ import Remote
 public struct RemoteAgents: Sendable {
     public let tmux: Tmux
     public let settings: Settings
+    /// Model prices read from the agent's picker, per agent version (`agent-prices.json` in the
+    /// state folder).
+    public let priceBook: ModelPriceBook
     private let logger: Logger
 
     /// Builds the transport, tmux and agent profile described by `settings.remote`.
@@ -30,6 +33,7 @@ public struct RemoteAgents: Sendable {
             transport = LocalTransport(logger: logger)
         }
         tmux = Tmux(transport: transport, socket: .named(r.tmuxSocket), logger: logger)
+        priceBook = ModelPriceBook(file: URL(fileURLWithPath: settings.paths.agentPrices))
         self.settings = settings
         self.logger = logger
     }
@@ -63,7 +67,19 @@ public struct RemoteAgents: Sendable {
         return AgentDriver(tmux: tmux, profile: profile,
                            spec: AgentSessionSpec(name: sessionName(tier, index: session), command: agentCommand(), model: model(tier),
                                                   workingDirectory: r.directory.isEmpty ? nil : r.directory),
-                           policy: policy, logger: logger)
+                           policy: policy, priceBook: priceBook, logger: logger)
+    }
+
+    /// What `answer`'s turn cost on `tier`, from its transcript usage (nil when none was read).
+    public func measure(_ answer: AgentAnswer, tier: Tier) -> MeasuredCost? {
+        guard !answer.requests.isEmpty else { return nil }
+        let definition = settings.tiers.definition(of: tier)
+        let configPrice = (definition?.inputPrice != nil || definition?.outputPrice != nil) ? definition?.price : nil
+        let agent = profile.name
+        let picker = answer.agentVersion.flatMap { version in
+            priceBook.entry(agent: agent, version: version).map { (rows: $0.rows, key: ModelPriceBook.key(agent: agent, version: version)) }
+        }
+        return MeasuredCost.measure(answer.requests, tierModel: model(tier), configPrice: configPrice, picker: picker)
     }
 
     /// `remote.command` as words. On this machine a bare `claude` that is not on PATH is the

@@ -18,7 +18,7 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     /// The tier that actually answered (differs from `route.tier` when degraded).
     public var tierUsed: Tier
     public var answer: String
-    /// The cost to count: measured (`/cost`) when known, else estimated.
+    /// The cost to count: measured (transcript usage × prices, or `/cost`) when known, else estimated.
     public var costUsd: Double
     public var timingsMs: Timings
     /// True when the question was not answered where the policy wanted (see `degradedReason`).
@@ -30,8 +30,12 @@ public struct RoutedAnswer: Sendable, Codable, Equatable {
     public var questionTokens: Int? = nil
     /// The cost worked out from token counts and the tier's prices.
     public var costEstimatedUsd: Double = 0
-    /// The cost the agent reported (`/cost` delta), when read.
+    /// The measured cost: the turn's usage from the agent's transcript × its model prices, else
+    /// the agent's own `/cost` delta (remote.read_cost); nil when neither was read.
     public var costMeasuredUsd: Double? = nil
+    /// How the measured cost was worked out: the turn's tokens, its API request count and where
+    /// the prices came from (nil when the transcript could not be read).
+    public var measurement: MeasuredCost? = nil
     /// Every tier tried, in order; more than one when a tier failed and the next one answered.
     public var attempts: [Attempt] = []
     /// A cascade strategy's local answer that was generated while assessing and then discarded

@@ -171,6 +171,7 @@ public struct Router: Sendable {
         var text: String
         var answerTokens: Int?
         var measuredCost: Double?
+        var measurement: MeasuredCost? = nil
         /// Why a first delivery to a remote agent was lost (it exited and was restarted).
         var lostDelivery: String? = nil
         var agent: RoutedAnswer.AgentDelivery? = nil
@@ -202,7 +203,9 @@ public struct Router: Sendable {
             throw EmptyAnswer(tier: tier, detail: detail)
         }
         onText(answer.text)
-        return Produced(text: answer.text, answerTokens: nil, measuredCost: answer.costDeltaUsd,
+        let measurement = remote.measure(answer, tier: tier)
+        return Produced(text: answer.text, answerTokens: nil, measuredCost: measurement?.usd ?? answer.costDeltaUsd,
+                        measurement: measurement,
                         lostDelivery: answer.retried ? (answer.retryReason ?? "the agent exited; restarted and asked again") : nil,
                         agent: RoutedAnswer.AgentDelivery(session: answer.session, permissionMode: answer.permissionMode.rawValue,
                                                           delivery: answer.delivery.rawValue, permissions: answer.permissions,
@@ -233,7 +236,7 @@ public struct Router: Sendable {
             timingsMs: .init(assess: assessment.ms, answer: answerMs, total: assessment.ms + answerMs),
             degraded: !reasons.isEmpty, degradedReason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
             answerTokens: aTokens, questionTokens: qTokens, costEstimatedUsd: estimate.usd,
-            costMeasuredUsd: produced.measuredCost, attempts: attempts,
+            costMeasuredUsd: produced.measuredCost, measurement: produced.measurement, attempts: attempts,
             discardedLocalAnswer: discarded?.text, discardedLocalAnswerTokens: discarded?.generatedTokens, agent: produced.agent)
     }
 

@@ -10,19 +10,27 @@ struct AskCommand: AsyncParsableCommand {
         discussion: """
         The answer goes to standard output as it is generated; the routing decision goes to standard \
         error. With --json, one object is printed: id, question, route {tier, reason, score, thresholds}, \
-        assessment, tier_used, answer, cost_usd (measured when /cost is read, else estimated), \
-        cost_estimated_usd, cost_measured_usd, question_tokens, answer_tokens, attempts [{tier, error, ms}], \
-        timings_ms {assess, answer, total}, degraded, degraded_reason.
+        assessment, tier_used, answer, cost_usd (measured when known, else estimated), \
+        cost_estimated_usd, cost_measured_usd, measurement {usd, usage {input_tokens, output_tokens, \
+        cache_read_tokens, cache_write5m_tokens, cache_write1h_tokens}, requests, price_source}, question_tokens, \
+        answer_tokens, attempts [{tier, error, ms}], timings_ms {assess, answer, total}, degraded, degraded_reason, \
+        agent {session, permission_mode, delivery, permissions, answer_source, delivery_verified}.
+
+        An escalated turn's cost is measured from the agent's own transcript: every API request of the turn \
+        (the agent's own extra ones too), priced by its model at the prices the agent's /model picker shows \
+        (read once per agent version; `escalator doctor` lists them), or at the tier's input_price/output_price \
+        when the config gives them.
 
         The tiers ([tiers.NAME] in the config, cheapest first; by default local, sonnet, opus) each have \
         a min_p: the question goes to the cheapest tier whose min_p is at or below its pLocalCorrect \
         (local at or above 0.6, sonnet at or above 0.3, else opus by default); --min-tier/--max-tier \
-        clamp that choice. Costs are estimated from token counts and each tier's input_price and \
-        output_price (USD per million tokens).
+        clamp that choice. Before answering, costs are estimated from token counts and each tier's \
+        input_price and output_price (USD per million tokens).
 
         An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus, …) \
         running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
-        read off its screen; watch it with `escalator attach`. Fallbacks, each marked "degraded": true \
+        the agent's own record of it (its Stop hook: the exact markdown; else its screen); watch it with \
+        `escalator attach`. Fallbacks, each marked "degraded": true \
         with the reason: a usage limit or unreachable host moves to the next tier that works (else \
         local); another error is retried once, then the next tier; with llama-server down the question \
         is not assessed and goes to [routing] default_tier.

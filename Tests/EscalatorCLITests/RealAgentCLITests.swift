@@ -63,6 +63,55 @@ struct RealAgentCLITests {
         #expect(asked.map(\.model) == ["claude-opus-5-5"])
     }
 
+    /// `cost_measured_usd` is the turn's usage as the stand-in reported it for every request of
+    /// the turn × the 2.1.332 picker's prices (Opus $4/$20; cache read 0.1×, 5-minute write
+    /// 1.25× of the input price), and it is the cost counted; config prices override the picker's.
+    @Test func theMeasuredCostIsTheServedUsageTimesThePickersPrices() throws {
+        let usage = "{\"match\": \"[usage]\", \"reply\": \"Measured.\", \"usage\": {\"input_tokens\": 1234, "
+            + "\"output_tokens\": 56, \"cache_read_input_tokens\": 7890, \"cache_creation_input_tokens\": 321}}"
+        let s = try Setup(script: Self.script("Four.", rules: [usage]))
+        defer { s.stop() }
+        let picker: [String: (Double, Double)] = ["opus": (4, 20), "sonnet": (2, 10), "haiku": (0.10, 0.50), "fable": (8, 40)]
+        func expected(_ served: [APIStandin.LoggedRequest], opus: (Double, Double)) throws -> Double {
+            try served.reduce(0) { sum, request in
+                let u = try #require(request.usage)
+                let model = request.model ?? ""
+                let price = model.contains("opus") ? opus : try #require(picker.first { model.contains($0.key) }?.value)
+                return sum + (Double(u.inputTokens) * price.0 + Double(u.cacheReadInputTokens) * price.0 * 0.1
+                              + Double(u.cacheCreationInputTokens) * price.0 * 1.25 + Double(u.outputTokens) * price.1) / 1e6
+            }
+        }
+        var seen = 0
+        for (question, extra, source, opus) in [
+            ("What does this cost? [usage]", [String](), "picker claude-code 2.1.332", (4.0, 20.0)),
+            ("And with my own prices? [usage]", ["--set", "tiers.opus.input_price=1", "--set", "tiers.opus.output_price=2"],
+             "config", (1.0, 2.0)),
+        ] {
+            let r = try s.run(["ask", "--json", "--tier", "opus"] + extra + [question])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try jsonObject(r.stdout)
+            #expect(o["answer"] as? String == "Measured.")
+            let all = try s.standin.requests().filter { !$0.path.contains("count_tokens") }
+            let served = Array(all.dropFirst(seen))
+            seen = all.count
+            let measured = try #require(o["cost_measured_usd"] as? Double, "\(r.stdout)")
+            #expect(abs(measured - (try expected(served, opus: opus))) < 1e-12, "served: \(served.map { ($0.model, $0.usage) })")
+            #expect(o["cost_usd"] as? Double == measured)
+            let m = try #require(o["measurement"] as? [String: Any])
+            #expect(m["price_source"] as? String == source)
+            #expect(m["requests"] as? Int == served.count)
+            let tokens = try #require(m["usage"] as? [String: Any])
+            #expect(tokens["input_tokens"] as? Int == served.compactMap(\.usage).reduce(0) { $0 + $1.inputTokens })
+            #expect(tokens["cache_read_tokens"] as? Int == served.compactMap(\.usage).reduce(0) { $0 + $1.cacheReadInputTokens })
+            // The ledger row carries the same tokens and source beside the estimate.
+            let id = try #require(o["id"] as? String)
+            let row = try #require(try Ledger(path: s.env.home.file("data/escalator/ledger.sqlite")).record(id: id))
+            #expect(row.costMeasuredUsd == measured && row.costEstimatedUsd > 0)
+            #expect(row.measurement?.priceSource == source && row.measurement?.requests == served.count)
+            #expect(row.measurement?.usage.outputTokens == served.compactMap(\.usage).reduce(0) { $0 + $1.outputTokens })
+        }
+    }
+
     @Test func aQuestionThatLooksLikeACommandIsSentAsText() throws {
         let s = try Setup(script: Self.script("It is text."))
         defer { s.stop() }
@@ -167,5 +216,13 @@ struct RealAgentCLITests {
         let r = try s.run(["doctor"])
         #expect(r.stdout.contains("2.1.332 (Claude Code)"), "\(r.stdout)")
         #expect(r.stdout.contains("permission mode manual"))
+        #expect(r.stdout.contains("not read yet for claude-code 2.1.332"), "\(r.stdout)")
+        // After an escalation the picker's prices are known, and doctor lists them.
+        #expect(try s.run(["ask", "--tier", "opus", "Any question"]).status == 0)
+        let after = try s.run(["doctor"])
+        let prices = after.stdout.split(separator: "\n").first { $0.contains("model prices") }.map(String.init) ?? ""
+        #expect(prices.contains("from the /model picker of claude-code 2.1.332"), "\(after.stdout)")
+        #expect(prices.contains("Opus 5.5 $4/$20") && prices.contains("Sonnet 5.5 $2/$10") && prices.contains("Haiku 5.5 $0.10/$0.50"),
+                "\(prices)")
     }
 }

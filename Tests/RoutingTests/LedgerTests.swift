@@ -1,3 +1,4 @@
+import Agents
 import Foundation
 import GRDB
 import TestSupport
@@ -62,14 +63,22 @@ enum LedgerFixtures {
         var remote = LedgerFixtures.answer("r1", routed: .sonnet, used: .sonnet, totalMs: 900, cost: 0.01)
         remote.agent = RoutedAnswer.AgentDelivery(session: "escalator-sonnet", permissionMode: "manual", delivery: "plain",
                                                   permissions: [], answerSource: "hook", deliveryVerified: false)
+        // And its measured tokens, request count and price source (v7 columns).
+        let measurement = MeasuredCost(usd: 0.0375, usage: TokenUsage(inputTokens: 11, outputTokens: 22, cacheReadTokens: 33,
+                                                                      cacheWrite5mTokens: 44, cacheWrite1hTokens: 55),
+                                       requests: 3, priceSource: "config+picker claude-code 2.1.332")
+        remote.measurement = measurement
+        remote.costMeasuredUsd = measurement.usd
         try ledger.record(remote, at: at.addingTimeInterval(1))
         let stored = try #require(try ledger.record(id: "r1"))
         #expect(stored.answerSource == "hook" && stored.deliveryVerified == false)
+        #expect(stored.measurement == measurement && stored.costUsd == measurement.usd)
+        #expect(back.measurement == nil)
         #expect(back.answerSource == nil && back.deliveryVerified == nil)
 
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -178,7 +187,7 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)

@@ -13,7 +13,9 @@ public struct AgentDriver: Sendable {
     public let profile: any AgentProfile
     public let spec: AgentSessionSpec
     public let policy: AgentPolicy
-    private let logger: Logger
+    /// Where model prices read from the agent's picker are kept (nil: prices are not read).
+    public let priceBook: ModelPriceBook?
+    let logger: Logger
 
     /// The tmux user option recording which model alias a session is on, so no switch is
     /// needed per question (shared by every escalator process using the session).
@@ -31,11 +33,12 @@ public struct AgentDriver: Sendable {
     static let hookGrace = Duration.milliseconds(1500)
 
     public init(tmux: Tmux, profile: any AgentProfile, spec: AgentSessionSpec, policy: AgentPolicy,
-                logger: Logger = Logger(label: "escalator.agent")) {
+                priceBook: ModelPriceBook? = nil, logger: Logger = Logger(label: "escalator.agent")) {
         self.tmux = tmux
         self.profile = profile
         self.spec = spec
         self.policy = policy
+        self.priceBook = priceBook
         self.logger = logger
     }
 
@@ -97,15 +100,26 @@ public struct AgentDriver: Sendable {
                 let costBefore = policy.readCost ? try await readCost(pane, permissions: &permissions) : nil
                 let first = profile.submission(for: question)
                 let hooked = try await hooksActive(pane)
+                // The transcript is read through the host's shell after the turn: start it meanwhile.
+                async let shellReady: Void = hooked ? tmux.hostShell.warm() : ()
                 var accepted: HookEvent?
                 var state = try await submitAndWait(first, pane: pane, hooked: hooked, accepted: &accepted, permissions: &permissions)
+                await shellReady
+                var turns: [TranscriptTurn] = []
+                if hooked, let accepted, let turn = await transcriptTurn(of: accepted) { turns.append(turn) }
                 if (state.answer ?? "").isEmpty && permissions.contains(where: { $0.hasPrefix("deny") }) {
                     // Denying a tool interrupts the turn; ask the agent to go on without it,
                     // as a person at the keyboard would.
                     try await emptyComposer(pane)
-                    var ignored: HookEvent?
+                    var again: HookEvent?
                     state = try await submitAndWait(profile.submission(for: profile.continueWithoutToolsPrompt), pane: pane,
-                                                    hooked: hooked, accepted: &ignored, permissions: &permissions)
+                                                    hooked: hooked, accepted: &again, permissions: &permissions)
+                    if hooked, let again, let turn = await transcriptTurn(of: again) { turns.append(turn) }
+                }
+                if state.source == .hook, (state.answer ?? "").isEmpty, let text = turns.last?.finalText, !text.isEmpty {
+                    // A Stop event without the answer (an older CLI): the transcript has it.
+                    state.answer = text
+                    state.source = .transcript
                 }
                 if (state.answer ?? "").isEmpty && !state.interrupted {
                     throw AgentError(code: .emptyAnswer, message: "the turn ended (\(state.detail ?? "idle")) with no answer text",
@@ -128,6 +142,14 @@ public struct AgentDriver: Sendable {
                 }
                 if let costBefore, let costAfter = try await readCost(pane, permissions: &permissions) {
                     answer.costDeltaUsd = max(0, costAfter - costBefore)
+                }
+                if !turns.isEmpty {
+                    answer.requests = turns.flatMap(\.requests)
+                    answer.agentVersion = turns.compactMap(\.agentVersion).last
+                    if let version = answer.agentVersion {
+                        try? await tmux.setUserOption(Self.versionOption, to: version, of: pane)
+                        await learnPrices(pane, version: version)
+                    }
                 }
                 try await restore(pane)
                 return answer
@@ -331,9 +353,16 @@ public struct AgentDriver: Sendable {
                             read = profile.parse(whole, after: byText)
                         }
                         if read.promptEchoed != false && read.kind == .error {
-                            throw Self.apiError(read, session: spec.name)
+                            // With the hooks on, the StopFailure event names the error as the CLI
+                            // classified it: wait the grace for it before taking the screen's row.
+                            guard hooks?.expectsStop == true,
+                                  ContinuousClock.now - (screenDoneAt ?? ContinuousClock.now) < Self.hookGrace else {
+                                throw Self.apiError(read, session: spec.name)
+                            }
+                            if screenDoneAt == nil { screenDoneAt = ContinuousClock.now }
+                        } else {
+                            anchored = read
                         }
-                        anchored = read
                     }
                 }
             case .unknown where submission != nil && !profile.detectsReadiness:
@@ -547,6 +576,7 @@ public struct AgentDriver: Sendable {
             profile.parse(capture).picker != nil
         }
         guard let opened, let picker = profile.parse(opened).picker else { return nil }
+        try? recordPrices(of: picker, version: await knownVersion(pane))
         guard let index = picker.index(ofLabel: alias)
                 ?? picker.options.firstIndex(where: { $0.label.lowercased().contains(alias.lowercased()) }) else {
             try await perform(profile.cancelSteps, in: pane)

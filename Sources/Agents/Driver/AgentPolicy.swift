@@ -115,4 +115,9 @@ public struct AgentAnswer: Sendable, Equatable {
     public var acceptedPrompt: String? = nil
     /// Whether `acceptedPrompt` equals what escalator sent (nil: no hook reported it).
     public var deliveryVerified: Bool? = nil
+    /// Every API request the turn made, with its model and usage, from the agent's transcript
+    /// (empty when it could not be read: then nothing was measured).
+    public var requests: [TranscriptTurn.Request] = []
+    /// The agent's version as its transcript names it (`2.1.332`), when read.
+    public var agentVersion: String? = nil
 }

@@ -3,9 +3,9 @@ import Synchronization
 /// How a batch decides what fits a budget, for the plan and the run alike: an estimate fits when
 /// it is at most what is left (``fits(_:left:)``).
 ///
-/// While a batch runs it tracks what answered questions cost (estimated) and what running
-/// escalations have reserved. An escalation starts only if its estimate fits in what is left,
-/// so the plan's guarantee holds even when earlier answers ran longer than expected.
+/// While a batch runs it tracks what answered questions cost (measured from the agent's
+/// transcript when it was read, else estimated) and what running escalations have reserved. An escalation starts only if its estimate fits in what is left,
+/// so a later escalation sees what earlier ones really cost.
 final class BatchBudget: Sendable {
     /// The one rule: `cost` fits in `left` dollars (with a margin for floating-point sums).
     static func fits(_ cost: Double, left: Double) -> Bool { cost <= left + 1e-12 }

@@ -133,7 +133,7 @@ public struct BatchRunner: Sendable {
             try await appends.run { try output.append(line) }
         }
         switch outcome {
-        case .success(let answer): budget.settle(reserved: reserved, actual: answer.costEstimatedUsd)
+        case .success(let answer): budget.settle(reserved: reserved, actual: answer.costUsd)
         case .failure: budget.settle(reserved: reserved, actual: 0)
         }
         return Self.result(outcome, ledgerId: ledgerId)

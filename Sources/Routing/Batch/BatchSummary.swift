@@ -29,7 +29,7 @@ public struct BatchSummary: Sendable, Encodable {
             let here = answers.filter { $0.tierUsed == tier }
             let latencies = here.map(\.timingsMs.total).sorted()
             return TierLine(tier: tier.name, answered: here.count, degraded: here.filter(\.degraded).count,
-                            costUsd: here.reduce(0) { $0 + $1.costEstimatedUsd },
+                            costUsd: here.reduce(0) { $0 + $1.costUsd },
                             latencyP50Ms: LedgerStats.percentile(latencies, 0.5),
                             latencyP90Ms: LedgerStats.percentile(latencies, 0.9))
         }
@@ -38,7 +38,7 @@ public struct BatchSummary: Sendable, Encodable {
         degraded = answers.filter(\.degraded).count
         self.skippedAlreadyAnswered = skippedAlreadyAnswered
         self.demotedByBudget = demotedByBudget
-        costUsd = answers.reduce(0) { $0 + $1.costEstimatedUsd }
+        costUsd = answers.reduce(0) { $0 + $1.costUsd }
         self.budgetUsd = budgetUsd
         self.wallMs = wallMs
         perMinute = wallMs > 0 ? Double(answers.count) / (wallMs / 60_000) : 0
