@@ -46,9 +46,15 @@ let package = Package(
                 dependencies: ["Routing", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
 
+        // `escalator serve`: OpenAI- and Anthropic-compatible HTTP over the one question path.
+        .target(name: "EscalatorServe",
+                dependencies: ["Routing", .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
+
         // Executables: argument parsing and wiring only; and the stand-in agent.
         .executableTarget(name: "escalator",
-                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation",
+                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation", "EscalatorServe",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: swiftSettings),

@@ -20,8 +20,11 @@ public struct QuestionPath: Sendable {
     /// Assesses (unless a tier is forced), routes, answers and records `question`. `onText`
     /// receives the answer's text as it streams (local) or when it is read (remote). A failure,
     /// including cancellation (Ctrl-C), is recorded and thrown as a ``QuestionFailure``.
+    /// `session` picks the agent session of a remote tier (a server's pool); `onRoute` receives
+    /// the policy's decision before the answer is asked for (a streaming server sends it ahead).
     public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
-                    id: String = RoutedAnswer.newID(), onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
+                    id: String = RoutedAnswer.newID(), session: Int = 0, onText: @Sendable (String) -> Void = { _ in },
+                    onRoute: @Sendable (Route) -> Void = { _ in }) async throws -> RoutedAnswer {
         let start = ContinuousClock.now
         let question = try Router.validated(question)
         let bounds = bounds ?? router.configuration.bounds
@@ -32,7 +35,9 @@ public struct QuestionPath: Sendable {
             outcome = assessed
             let decided = router.decide(assessed, choice: choice, bounds: bounds)
             route = decided
-            let answer = try await router.answer(question, route: decided, assessment: assessed, bounds: bounds, id: id, onText: onText)
+            onRoute(decided)
+            let answer = try await router.answer(question, route: decided, assessment: assessed, bounds: bounds, id: id,
+                                                 session: session, onText: onText)
             try await record(answer)
             return answer
         } catch let failure as QuestionFailure {

@@ -158,6 +158,12 @@ public struct SettingKey: Sendable {
             "Answer length assumed for cost estimates before the answer exists (batch budgets).", \.routing.expectedAnswerTokens),
         int("routing.retries", 0...5, "Retries of a tier that failed with a transient error before the next tier is tried.",
             \.routing.retries),
+        text("serve.host", "Address `escalator serve` listens on (beyond loopback only with keys).", \.serve.host),
+        int("serve.port", 0...65_535, "Port of `escalator serve` (0 picks a free one).", \.serve.port),
+        int("serve.concurrency", 1...64, "Requests `serve` answers at once (each holds one agent session of its tier).", \.serve.concurrency),
+        int("serve.queue", 0...10_000, "Requests `serve` queues beyond those; more get HTTP 429 with Retry-After.", \.serve.queue),
+        SettingKey(name: "serve.keys", help: "Bearer keys `serve` accepts, as [\"KEY\", \"KEY:DAILY_USD\"]; none = no auth (loopback only).",
+                   form: .text, get: { ServeKey.text($0.serve.keys) }, set: { s, v in s.serve.keys = try ServeKey.parse(v) }),
     ] + legacy
 
     /// The keys that named the three fixed tiers before tiers were data; they still set the

@@ -166,6 +166,17 @@ public struct Settings: Sendable, Equatable {
     /// The tiers, cheapest first, with their models, prices and min_p (`[tiers.NAME]`).
     public var tiers = TierTable.defaults
     public var routing = RoutingSettings()
+    /// `escalator serve`: where it listens, how many requests it answers at once and queues, and its keys.
+    public struct Serve: Sendable, Equatable {
+        public var host = "127.0.0.1"
+        public var port = 8765
+        public var concurrency = 2
+        public var queue = 8
+        public var keys: [ServeKey] = []
+
+        public init() {}
+    }
+    public var serve = Serve()
     /// The files escalator uses (from the environment, not the config file).
     public var paths: Paths
     /// Where the settings came from, for `doctor` and messages.
