@@ -38,7 +38,7 @@ public struct TierParking: Sendable, Equatable, Codable {
         }
         let why = error.limitText == nil ? "no limit message was read" : "the reset time was not found in the agent's message"
         return TierParking(tier: tier.name, until: now.addingTimeInterval(Double(defaultMinutes) * 60), zone: .current,
-                           reason: "usage limit; \(why), parked for \(defaultMinutes) minutes (remote.limit_park_minutes)",
+                           reason: "usage limit; \(why): parked for remote.limit_park_minutes = \(defaultMinutes) minutes",
                            rawText: error.limitText, parkedAt: now)
     }
 
@@ -88,7 +88,7 @@ public struct TierParking: Sendable, Equatable, Codable {
     /// the moment in the reset's zone and in `local` (this machine's), and why.
     public func untilText(local: TimeZone = .current, now: Date) -> String {
         var text = "parked until \(Self.dated(until, in: zone)) \(zone.identifier)"
-        if local.identifier != zone.identifier {
+        if local.secondsFromGMT(for: until) != zone.secondsFromGMT(for: until) {
             text += " (\(Self.dated(until, in: local)) here, \(local.identifier))"
         }
         return text + (isActive(at: now) ? "" : " — passed; tried again on the next question") + " (\(reason))"

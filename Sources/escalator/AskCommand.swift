@@ -11,7 +11,7 @@ struct AskCommand: AsyncParsableCommand {
         The answer goes to standard output as it is generated; the routing decision goes to standard \
         error. With --json, one object is printed: id, question, route {tier, reason, score, thresholds}, \
         assessment, tier_used, answer, cost_usd (measured when /cost is read, else estimated), \
-        cost_estimated_usd, cost_measured_usd, question_tokens, answer_tokens, attempts [{tier, error, ms}], \
+        cost_estimated_usd, cost_measured_usd, question_tokens, answer_tokens, attempts [{tier, error, ms, parked_until}], \
         timings_ms {assess, answer, total}, degraded, degraded_reason.
 
         The tiers ([tiers.NAME] in the config, cheapest first; by default local, sonnet, opus) each have \
@@ -23,7 +23,9 @@ struct AskCommand: AsyncParsableCommand {
         An escalated question is typed into the tier's tmux session (escalator-sonnet, escalator-opus, …) \
         running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
         read off its screen; watch it with `escalator attach`. Fallbacks, each marked "degraded": true \
-        with the reason: a usage limit or unreachable host moves to the next tier that works (else \
+        with the reason: a usage limit parks the tier until the reset time its agent names (every \
+        question skips it until then, shown by `escalator stats`; `escalator unpark TIER` clears it) and \
+        an unreachable host skips the remote tiers, each moving to the next tier that works (else \
         local); another error is retried once, then the next tier; with llama-server down the question \
         is not assessed and goes to [routing] default_tier.
 

@@ -8,12 +8,12 @@ struct UnparkCommand: AsyncParsableCommand {
         commandName: "unpark",
         abstract: "Let a tier parked after a usage limit be tried again now, before its reset time.",
         discussion: """
-        When a remote tier's agent shows a usage limit ("You've hit your limit · resets 10pm \\
-        (America/New_York)"), escalator parks the tier until that reset time (or for \\
-        remote.limit_park_minutes when the message names none): every question, in every escalator \\
-        process, skips it and falls back to the next tier, and it is tried again once the time has \\
-        passed. `escalator stats` and `escalator doctor` list the parked tiers. Unpark one when you \\
-        know its limit is lifted early (a plan upgrade, usage credits); if it is not, the next \\
+        When a remote tier's agent shows a usage limit ("You've hit your limit · resets 10pm \
+        (America/New_York)"), escalator parks the tier until that reset time (or for \
+        remote.limit_park_minutes when the message names none): every question, in every escalator \
+        process, skips it and falls back to the next tier, and it is tried again once the time has \
+        passed. `escalator stats` and `escalator doctor` list the parked tiers. Unpark one when you \
+        know its limit is lifted early (a plan upgrade, usage credits); if it is not, the next \
         question parks it again.
 
         Examples:

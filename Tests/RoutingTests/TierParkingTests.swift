@@ -50,7 +50,7 @@ struct TierParkingTests {
     func noResetTimeParksForTheDefaultMinutes(text: String?, why: String) {
         let p = TierParking.forUsageLimit(.opus, error: Self.limit(text, reset: nil), now: Self.now, defaultMinutes: 45)
         #expect(p.until == Self.now.addingTimeInterval(45 * 60))
-        #expect(p.reason == "usage limit; \(why), parked for 45 minutes (remote.limit_park_minutes)")
+        #expect(p.reason == "usage limit; \(why): parked for remote.limit_park_minutes = 45 minutes")
         #expect(p.rawText == text)
     }
 
