@@ -16,7 +16,7 @@ public struct QuestionPath: Sendable {
     /// `router` already has a store; without a ledger, in the router's memory for this run.
     public init(router: Router, ledger: Ledger?) {
         if router.parking == nil, let ledger {
-            self.router = router.parking(in: LedgerParking(ledger))
+            self.router = router.keepingParkings(in: LedgerParking(ledger))
         } else {
             if router.parking == nil {
                 router.logger.debug("no ledger: parked tiers (usage limits) are kept in memory for this run only")

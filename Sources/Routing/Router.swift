@@ -90,7 +90,7 @@ public struct Router: Sendable {
     }
 
     /// This router keeping parked tiers in `store` (the same health, so a batch's copies share it).
-    public func parking(in store: any TierParkingStore) -> Router {
+    public func keepingParkings(in store: any TierParkingStore) -> Router {
         Router(local: local, localProblem: localProblem, remote: remote, configuration: configuration, health: health,
                parking: store, logger: logger)
     }
