@@ -137,6 +137,11 @@ struct AgentDriverTests {
         newYork.timeZone = reset.zone
         #expect(newYork.dateComponents([.hour, .minute], from: reset.date) == DateComponents(hour: 22, minute: 0))
         #expect(reset.date > before && reset.date.timeIntervalSince(before) <= 25 * 3600, "\(reset.date)")
+        // The limit menu names no reset time: the error carries the menu's words and no reset.
+        let menu = h.driver(["--limit-after", "0", "--limit-menu"], session: "limit-menu")
+        let blocked = try await #require(throws: AgentError.self) { _ = try await menu.ask("Any question.") }
+        #expect(blocked.code == .usageLimit && blocked.limitReset == nil)
+        #expect(blocked.limitText?.contains("Session limit reached") == true, "\(blocked)")
         let failing = h.driver(["--api-error-at", "1"], session: "failing")
         let api = try await #require(throws: AgentError.self) { _ = try await failing.ask("Anything.") }
         #expect(api.code == .apiError)
