@@ -18,6 +18,10 @@ extension Ledger {
     /// - `v5`: tiers are data: one `thresholds` column (JSON, every tier's min_p cheapest first,
     ///   `[{"tier": "local", "min_p": 0.6}, …]`) replaces `local_min` and `sonnet_min`; older
     ///   rows get the three tiers they were routed with (opus at 0).
+    /// - `v6`: where a remote answer was read (`answer_source`) and whether the agent's accepted
+    ///   prompt matched the question (`delivery_verified`).
+    /// - `v8`: parked tiers (`parked_tiers`: `tier`, `until` and `parked_at` as ISO 8601 UTC, the
+    ///   reset's `zone`, `reason`, the agent's `raw_text`), see ``TierParking``.
     ///
     /// Columns use plain SQL types (TEXT, REAL, INTEGER; the distribution is JSON text) so the
     /// `sqlite3` command-line tool reads the database as it is.
@@ -100,6 +104,18 @@ extension Ledger {
                 try db.execute(sql: "ALTER TABLE questions ADD COLUMN \(column) INTEGER")
             }
             try db.execute(sql: "ALTER TABLE questions ADD COLUMN price_source TEXT")
+        }
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: """
+                CREATE TABLE parked_tiers (
+                    tier TEXT PRIMARY KEY NOT NULL,
+                    until TEXT NOT NULL,
+                    zone TEXT,
+                    reason TEXT NOT NULL,
+                    raw_text TEXT,
+                    parked_at TEXT NOT NULL
+                )
+                """)
         }
         return migrator
     }

@@ -152,10 +152,12 @@ public final class Ledger: Sendable {
         return try fetch("SELECT * FROM \(Self.table) WHERE \(test) ORDER BY recorded_at, rowid", [])
     }
 
-    /// Per-tier counts, shares, cost and latency, degraded and failed counts, and outcomes;
-    /// `tiers` (the configured ones) are listed even when no question used them.
+    /// Per-tier counts, shares, cost and latency, degraded and failed counts, outcomes and parked
+    /// tiers; `tiers` (the configured ones) are listed even when no question used them.
     public func stats(tiers: [Tier]) throws -> LedgerStats {
-        LedgerStats(records: try all(), tiers: tiers)
+        var stats = LedgerStats(records: try all(), tiers: tiers)
+        stats.parked = try parkedTiers()
+        return stats
     }
 
     /// The migrations applied to this database, oldest first.
@@ -189,7 +191,7 @@ public final class Ledger: Sendable {
         try read("read") { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record(from:)) }
     }
 
-    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
         } catch let error as RoutingError {
@@ -201,7 +203,7 @@ public final class Ledger: Sendable {
 
     /// Runs `body` in an immediate transaction, so concurrent writers queue on the busy timeout
     /// instead of failing on a lock upgrade.
-    private func write(_ what: String, _ body: (Database) throws -> Void) throws {
+    func write(_ what: String, _ body: (Database) throws -> Void) throws {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {

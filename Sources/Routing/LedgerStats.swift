@@ -46,6 +46,9 @@ public struct LedgerStats: Sendable, Codable, Equatable {
     /// The configured tiers (always), then any other tier seen.
     public var tiers: [TierStats]
     public var outcomes: Outcomes
+    /// Tiers parked after a usage limit (``TierParking``), passed ones included until the tier
+    /// answers again.
+    public var parked: [TierParking] = []
 
     public init(records: [LedgerRecord], tiers configured: [Tier]) {
         questions = records.count

@@ -12,8 +12,17 @@ public struct QuestionPath: Sendable {
     /// Where trips are recorded; nil records nothing (`eval run`).
     public let ledger: Ledger?
 
+    /// Parked tiers are kept in `ledger` (shared with other processes and later runs) unless
+    /// `router` already has a store; without a ledger, in the router's memory for this run.
     public init(router: Router, ledger: Ledger?) {
-        self.router = router
+        if router.parking == nil, let ledger {
+            self.router = router.keepingParkings(in: LedgerParking(ledger))
+        } else {
+            if router.parking == nil {
+                router.logger.debug("no ledger: parked tiers (usage limits) are kept in memory for this run only")
+            }
+            self.router = router
+        }
         self.ledger = ledger
     }
 

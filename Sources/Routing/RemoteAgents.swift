@@ -63,7 +63,8 @@ public struct RemoteAgents: Sendable {
         let r = settings.remote
         let policy = AgentPolicy(permission: r.permission, trust: r.trust, clearBeforeQuestion: r.clear,
                                  answerTimeout: .seconds(r.answerTimeoutS), readCost: r.readCost,
-                                 permissionMode: r.permissionMode, apiRetriesToWatch: r.apiRetriesWatched, hooks: r.hooks)
+                                 permissionMode: r.permissionMode, apiRetriesToWatch: r.apiRetriesWatched, hooks: r.hooks,
+                                 hostTimeZone: r.agentHostTimeZone)
         return AgentDriver(tmux: tmux, profile: profile,
                            spec: AgentSessionSpec(name: sessionName(tier, index: session), command: agentCommand(), model: model(tier),
                                                   workingDirectory: r.directory.isEmpty ? nil : r.directory),

@@ -8,8 +8,10 @@ import Remote
 /// self-assessment, the policy's decision, and the answer, with fallbacks.
 ///
 /// An escalated question goes to its tier's agent session. When a tier cannot answer, the next
-/// one in ``Policy/fallbackChain(from:bounds:)`` is tried: a usage limit or an unreachable host
-/// moves on at once (and the tier is skipped for the rest of the run), any other error is retried
+/// one in ``Policy/fallbackChain(from:bounds:)`` is tried: a usage limit parks the tier until the
+/// reset time its agent named (``TierParking``: every question skips it until then, in this
+/// process and others, and it is tried again after), a rate limit or an unreachable host moves
+/// on at once (and the tier is skipped for the rest of the run), any other error is retried
 /// `retries` times first. When llama-server is down the question is not assessed and goes to the
 /// default tier. Every departure from the policy's choice is marked degraded with its reason;
 /// a question is never dropped: if no tier answers, ``NoTierAnswered`` names what each tier said.
@@ -20,19 +22,27 @@ public struct Router: Sendable {
         public var bounds: TierBounds
         public var expectedAnswerTokens: Int
         public var retries: Int
+        /// How long a tier whose usage-limit message named no readable reset time stays parked.
+        public var limitParkMinutes: Int
+        /// The clock parkings are set and compared by (tests move it instead of sleeping).
+        public var now: @Sendable () -> Date
 
         /// `bounds` nil = every tier of the policy's table.
-        public init(policy: TierPolicy, bounds: TierBounds? = nil, expectedAnswerTokens: Int = 800, retries: Int = 1) {
+        public init(policy: TierPolicy, bounds: TierBounds? = nil, expectedAnswerTokens: Int = 800, retries: Int = 1,
+                    limitParkMinutes: Int = 60, now: @escaping @Sendable () -> Date = { Date() }) {
             self.policy = policy
             self.bounds = bounds ?? TierBounds(policy.table)
             self.expectedAnswerTokens = expectedAnswerTokens
             self.retries = retries
+            self.limitParkMinutes = limitParkMinutes
+            self.now = now
         }
 
         /// The configuration `settings` describe.
         public init(settings: Settings) throws {
             self.init(policy: try settings.policy(), bounds: try settings.bounds(),
-                      expectedAnswerTokens: settings.routing.expectedAnswerTokens, retries: settings.routing.retries)
+                      expectedAnswerTokens: settings.routing.expectedAnswerTokens, retries: settings.routing.retries,
+                      limitParkMinutes: settings.remote.limitParkMinutes)
         }
 
         /// The tiers, their prices and models.
@@ -57,18 +67,32 @@ public struct Router: Sendable {
     public let remote: RemoteAgents?
     public let configuration: Configuration
     public let health: TierHealth
+    /// Where parked tiers are kept; nil until chosen (``QuestionPath`` picks the ledger's), and
+    /// then `health`'s memory for this run.
+    public let parking: (any TierParkingStore)?
     let logger: Logger
 
     public var policy: TierPolicy { configuration.policy }
 
+    /// The store parkings are read from and written to.
+    public var parkingStore: any TierParkingStore { parking ?? health }
+
     public init(local: Local?, localProblem: String? = nil, remote: RemoteAgents? = nil, configuration: Configuration,
-                health: TierHealth = TierHealth(), logger: Logger = Logger(label: "escalator.router")) {
+                health: TierHealth = TierHealth(), parking: (any TierParkingStore)? = nil,
+                logger: Logger = Logger(label: "escalator.router")) {
         self.local = local
         self.localProblem = local == nil ? (localProblem ?? "no local model is configured") : nil
         self.remote = remote
         self.configuration = configuration
         self.health = health
+        self.parking = parking
         self.logger = logger
+    }
+
+    /// This router keeping parked tiers in `store` (the same health, so a batch's copies share it).
+    public func keepingParkings(in store: any TierParkingStore) -> Router {
+        Router(local: local, localProblem: localProblem, remote: remote, configuration: configuration, health: health,
+               parking: store, logger: logger)
     }
 
     // MARK: Stages
@@ -122,6 +146,11 @@ public struct Router: Sendable {
                 attempts.append(Attempt(tier: tier, error: reason, ms: 0))
                 continue
             }
+            let parked = tier.isLocal ? nil : await parking(of: tier)
+            if let parked, parked.isActive(at: configuration.now()) {
+                attempts.append(Attempt(tier: tier, error: parked.skipReason(now: configuration.now()), ms: 0, parkedUntil: parked.until))
+                continue
+            }
             var tries = 0
             while true {
                 let tryStart = ContinuousClock.now
@@ -132,15 +161,20 @@ public struct Router: Sendable {
                         attempts.append(Attempt(tier: tier, error: lost, ms: 0))
                     }
                     attempts.append(Attempt(tier: tier, error: nil, ms: (ContinuousClock.now - tryStart).milliseconds))
+                    if parked != nil { await unpark(tier) }
                     return await finish(question, id: id, route: route, assessment: assessment, tier: tier, produced: produced,
                                         attempts: attempts, questionTokens: questionTokens, start: start)
                 } catch {
                     if Self.isCancellation(error) { throw error }
                     let ms = (ContinuousClock.now - tryStart).milliseconds
-                    attempts.append(Attempt(tier: tier, error: "\(error)", ms: ms))
+                    // A usage limit parks the tier until its reset (nil if the store failed: then
+                    // it is only skipped for this run).
+                    var parkedUntil: Date?
+                    if let limit = error as? AgentError, limit.code == .usageLimit { parkedUntil = await park(tier, limit) }
+                    attempts.append(Attempt(tier: tier, error: "\(error)", ms: ms, parkedUntil: parkedUntil))
                     switch TierFailure(error) {
                     case .tierDown(let why):
-                        health.markDown(tier, because: "\(tier.name) \(why) earlier in this run")
+                        if parkedUntil == nil { health.markDown(tier, because: "\(tier.name) \(why) earlier in this run") }
                     case .hostDown(let why):
                         for t in policy.tiers where !t.isLocal {
                             health.markDown(t, because: "\(why) earlier in this run")
@@ -175,6 +209,41 @@ public struct Router: Sendable {
         /// Why a first delivery to a remote agent was lost (it exited and was restarted).
         var lostDelivery: String? = nil
         var agent: RoutedAnswer.AgentDelivery? = nil
+    }
+
+    // MARK: Parking
+
+    /// `tier`'s parking (passed or not); nil when it has none or the store cannot be read (the
+    /// tier is then tried, and the failure logged).
+    private func parking(of tier: Tier) async -> TierParking? {
+        do { return try await parkingStore.parking(of: tier.name) } catch {
+            logger.warning("cannot read whether \(tier.name) is parked; trying it: \(error)")
+            return nil
+        }
+    }
+
+    /// Parks `tier` after `limit`; returns until when, or nil when the store failed.
+    private func park(_ tier: Tier, _ limit: AgentError) async -> Date? {
+        let parking = TierParking.forUsageLimit(tier, error: limit, now: configuration.now(),
+                                                defaultMinutes: configuration.limitParkMinutes)
+        do {
+            try await parkingStore.park(parking)
+            logger.debug("tier parked", metadata: ["tier": "\(tier)", "until": "\(Ledger.timestamp(parking.until))",
+                                                   "reason": "\(parking.reason)"])
+            return parking.until
+        } catch {
+            logger.warning("cannot park \(tier.name) (\(error)); it is skipped for this run only")
+            return nil
+        }
+    }
+
+    /// Clears `tier`'s passed parking after it answered again.
+    private func unpark(_ tier: Tier) async {
+        do {
+            if try await parkingStore.unpark(tier.name) { logger.debug("tier answered after its parking; unparked", metadata: ["tier": "\(tier)"]) }
+        } catch {
+            logger.warning("cannot clear the parking of \(tier.name): \(error)")
+        }
     }
 
     private func unavailableReason(_ tier: Tier) -> String? {

@@ -97,6 +97,20 @@ public struct SettingKey: Sendable {
                + "prompt from its own events; off: read from the screen only.",
                \.remote.hooks),
         int("remote.answer_timeout_s", 1...86_400, "How long one escalated answer may take.", \.remote.answerTimeoutS),
+        int("remote.limit_park_minutes", 1...10_080,
+            "How long a tier stays parked after a usage limit whose message names no readable reset time (with one, until then).",
+            \.remote.limitParkMinutes),
+        SettingKey(name: "remote.time_zone",
+                   help: "The agent host's time zone (e.g. America/New_York), for limit reset times shown without one; "
+                       + "empty = this machine's with transport local, unknown (this machine's is used, and said) over ssh.",
+                   get: { $0.remote.timeZone?.identifier ?? "" },
+                   set: { s, v in
+                       if v.isEmpty { s.remote.timeZone = nil; return }
+                       guard let zone = TimeZone(identifier: v) else {
+                           throw invalid("remote.time_zone", v, "an IANA zone name such as Europe/Berlin or UTC, or \"\"")
+                       }
+                       s.remote.timeZone = zone
+                   }),
         text("remote.session_prefix", "tmux session names: PREFIX + tier (escalator-sonnet, escalator-opus, …).", \.remote.sessionPrefix),
         choice("assessment.strategy", "Self-assessment strategy: \(AssessmentStrategies.names.joined(separator: " or ")).",
                \.assessment.strategy),

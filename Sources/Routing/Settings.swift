@@ -141,6 +141,17 @@ public struct Settings: Sendable, Equatable {
         public var hooks = true
         public var answerTimeoutS = 600
         public var sessionPrefix = "escalator-"
+        /// How long a usage-limited tier is parked when its message names no readable reset time.
+        public var limitParkMinutes = 60
+        /// The agent host's zone (`remote.time_zone`); nil = this machine's for the local
+        /// transport, unknown over SSH (see ``agentHostTimeZone``).
+        public var timeZone: TimeZone?
+
+        /// The zone the agent's clock runs in, when known: `time_zone`, else this machine's when
+        /// the agent runs here.
+        public var agentHostTimeZone: TimeZone? {
+            timeZone ?? (transport == .local ? TimeZone.current : nil)
+        }
     }
 
     /// Routing choices beyond the tiers' min_p: the tier bounds, where unassessed questions go,

@@ -2,7 +2,8 @@ import Agents
 import Remote
 
 /// How a tier's failure affects the rest of a question's fallback chain (see ``Router``): the
-/// tier is down for the run (usage limit, rate limit, API unavailable), every remote tier is down
+/// tier is down (a usage limit: parked until its reset, ``TierParking``; a rate limit or the API
+/// unavailable: for the run), every remote tier is down
 /// (the agent's host unreachable, its folder untrusted), the tier ran but gave no answer (try the
 /// next), the question can never be delivered (stop), or anything else (retry the same tier).
 enum TierFailure: Equatable {

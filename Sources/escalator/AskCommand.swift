@@ -13,7 +13,7 @@ struct AskCommand: AsyncParsableCommand {
         assessment, tier_used, answer, cost_usd (measured when known, else estimated), \
         cost_estimated_usd, cost_measured_usd, measurement {usd, usage {input_tokens, output_tokens, \
         cache_read_tokens, cache_write5m_tokens, cache_write1h_tokens}, requests, price_source}, question_tokens, \
-        answer_tokens, attempts [{tier, error, ms}], timings_ms {assess, answer, total}, degraded, degraded_reason, \
+        answer_tokens, attempts [{tier, error, ms, parked_until}], timings_ms {assess, answer, total}, degraded, degraded_reason, \
         agent {session, permission_mode, delivery, permissions, answer_source, delivery_verified}.
 
         An escalated turn's cost is measured from the agent's own transcript: every API request of the turn \
@@ -31,7 +31,9 @@ struct AskCommand: AsyncParsableCommand {
         running Claude Code ([remote] in the config: on this machine, or over SSH), and the answer is \
         the agent's own record of it (its Stop hook: the exact markdown; else its screen); watch it with \
         `escalator attach`. Fallbacks, each marked "degraded": true \
-        with the reason: a usage limit or unreachable host moves to the next tier that works (else \
+        with the reason: a usage limit parks the tier until the reset time its agent names (every \
+        question skips it until then, shown by `escalator stats`; `escalator unpark TIER` clears it) and \
+        an unreachable host skips the remote tiers, each moving to the next tier that works (else \
         local); another error is retried once, then the next tier; with llama-server down the question \
         is not assessed and goes to [routing] default_tier.
 

@@ -20,7 +20,7 @@ struct Escalator: AsyncParsableCommand {
             ScreenCommand.self,
             EvalCommand.self, TuneCommand.self, RouterCommand.self,
             TrustHostCommand.self,
-            LogCommand.self, StatsCommand.self, FeedbackCommand.self,
+            LogCommand.self, StatsCommand.self, FeedbackCommand.self, UnparkCommand.self,
             ServeCommand.self,
         ]
     )

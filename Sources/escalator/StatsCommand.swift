@@ -12,7 +12,9 @@ struct StatsCommand: AsyncParsableCommand {
         routed to it, how many it answered only because another tier failed (degraded), their cost \
         (measured where known, else estimated) in total and per question, and the median and 90th \
         percentile of total milliseconds. Then the totals, and the outcomes given with `escalator \
-        feedback` (accuracy over correct/wrong verdicts, mean score).
+        feedback` (accuracy over correct/wrong verdicts, mean score). Last, each tier parked after a \
+        usage limit: "parked until" the reset time in the zone the agent named and in this machine's, \
+        and why; questions skip it until then (clear one by hand with `escalator unpark TIER`).
 
         Examples:
           escalator stats
@@ -32,8 +34,15 @@ struct StatsCommand: AsyncParsableCommand {
                 print(String(decoding: try LedgerJSON.encoder().encode(stats), as: UTF8.self))
             } else {
                 print(Self.text(stats))
+                for line in Self.parkedLines(stats.parked, now: Date()) { print(line) }
             }
         }
+    }
+
+    /// `opus parked until Dec 5 22:00 America/New_York (Dec 6 03:00 here, UTC) (usage limit)`,
+    /// one line per parked tier; none when no tier is parked.
+    static func parkedLines(_ parked: [TierParking], now: Date) -> [String] {
+        parked.map { "\($0.tier) \($0.untilText(now: now))" }
     }
 
     static func text(_ s: LedgerStats) -> String {

@@ -126,8 +126,22 @@ struct AgentDriverTests {
         defer { h.stop() }
         let limited = h.driver(["--limit-after", "1"], session: "limited")
         _ = try await limited.ask("First question.")
+        let before = Date()
         let limit = try await #require(throws: AgentError.self) { _ = try await limited.ask("Second question.") }
         #expect(limit.code == .usageLimit)
+        // The limit message and its reset time: the next 10pm in New York (claude-sim's wording).
+        #expect(limit.limitText == "You've hit your limit · resets 10pm (America/New_York)")
+        let reset = try #require(limit.limitReset)
+        #expect(reset.zone.identifier == "America/New_York" && reset.zoneSource == .shown)
+        var newYork = Calendar(identifier: .gregorian)
+        newYork.timeZone = reset.zone
+        #expect(newYork.dateComponents([.hour, .minute], from: reset.date) == DateComponents(hour: 22, minute: 0))
+        #expect(reset.date > before && reset.date.timeIntervalSince(before) <= 25 * 3600, "\(reset.date)")
+        // The limit menu names no reset time: the error carries the menu's words and no reset.
+        let menu = h.driver(["--limit-after", "0", "--limit-menu"], session: "limit-menu")
+        let blocked = try await #require(throws: AgentError.self) { _ = try await menu.ask("Any question.") }
+        #expect(blocked.code == .usageLimit && blocked.limitReset == nil)
+        #expect(blocked.limitText?.contains("Session limit reached") == true, "\(blocked)")
         let failing = h.driver(["--api-error-at", "1"], session: "failing")
         let api = try await #require(throws: AgentError.self) { _ = try await failing.ask("Anything.") }
         #expect(api.code == .apiError)

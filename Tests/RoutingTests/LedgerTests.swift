@@ -78,7 +78,7 @@ enum LedgerFixtures {
 
         #expect(try ledger.last(1).map(\.id) == ["f1"])
         #expect(try ledger.record(id: "missing") == nil)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         // The same id twice is refused rather than silently replaced.
         #expect(throws: RoutingError.self) { try ledger.record(answer) }
     }
@@ -187,7 +187,7 @@ enum LedgerFixtures {
             try db.close()
         }
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         let old = try #require(try ledger.record(id: "old1"))
         #expect(old.question == "old question" && old.answer == "42" && old.tierUsed == .local)
         #expect(old.assessment?.distribution == ["No": 0.2, "Yes": 0.8] && old.assessment?.pLocalCorrect == 0.8)
@@ -202,6 +202,54 @@ enum LedgerFixtures {
         #expect(try ledger.last(5).map(\.id) == ["old1", "new1"])
         #expect(try ledger.record(id: "new1")?.costMeasuredUsd == 0.5)
         #expect(try ledger.record(id: "old1")?.outcome?.correct == true)
+    }
+
+    /// A ledger at v6 (as every escalator before parked tiers left it) gains `parked_tiers` on
+    /// open and keeps its rows; parkings then round-trip, replace and clear.
+    @Test func aV6LedgerGainsParkedTiersKeepingItsRows() throws {
+        let dir = try TemporaryDirectory(prefix: "ledger")
+        defer { dir.remove() }
+        let path = dir.file("v6.sqlite")
+        do {
+            let ledger = try Ledger(path: path)
+            try ledger.record(LedgerFixtures.answer("kept", routed: .sonnet, used: .local, totalMs: 50))
+        }
+        // Back to before v8: the same schema without v8's table and record.
+        do {
+            let db = try DatabaseQueue(path: path)
+            try db.write { db in
+                try db.execute(sql: "DROP TABLE parked_tiers")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v8'")
+            }
+            #expect(try db.read { try $0.tableExists("parked_tiers") } == false)
+            try db.close()
+        }
+        let ledger = try Ledger(path: path)
+        #expect(try ledger.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try ledger.record(id: "kept")?.answer == "answer kept")
+        #expect(try ledger.parkedTiers().isEmpty)
+
+        let zone = try #require(TimeZone(identifier: "America/New_York"))
+        let parkedAt = Date(timeIntervalSince1970: 1_796_425_200.5)
+        var opus = TierParking(tier: "opus", until: parkedAt.addingTimeInterval(3600), zone: zone, reason: "usage limit",
+                               rawText: "You've hit your limit · resets 10pm (America/New_York)", parkedAt: parkedAt)
+        try ledger.park(opus)
+        try ledger.park(TierParking(tier: "sonnet", until: parkedAt, zone: .current, reason: "usage limit; …", rawText: nil,
+                                    parkedAt: parkedAt))
+        #expect(try ledger.parking(of: "opus") == opus)
+        opus.until = parkedAt.addingTimeInterval(7200)
+        try ledger.park(opus)   // replaces
+        #expect(try ledger.parkedTiers().map(\.tier) == ["opus", "sonnet"])
+        #expect(try ledger.parking(of: "opus")?.until == opus.until)
+        // Plain SQL types: sqlite3 reads the moment as ISO 8601 UTC text.
+        let until = try DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT until FROM parked_tiers WHERE tier = 'opus'")
+        }
+        #expect(until == "2026-12-05T01:00:00.500Z")
+        #expect(try ledger.unpark("opus"))
+        #expect(try ledger.unpark("opus") == false)
+        #expect(try ledger.parking(of: "opus") == nil && ledger.parking(of: "sonnet") != nil)
+        #expect(try ledger.stats(tiers: TierTable.defaults.tiers).parked.map(\.tier) == ["sonnet"])
     }
 
     @Test func unusablePathsNameThePathAndTheFix() throws {

@@ -1,5 +1,6 @@
 import Agents
 import Foundation
+import Logging
 import TestSupport
 import Testing
 @testable import Routing
@@ -36,6 +37,8 @@ import RoutingTestSupport
         ("tiers.opus.temperature", "1", "model, input_price, output_price, min_p"),
         ("thresholds.local_min", "2", "a probability between 0 and 1"),
         ("prices.opus_input", "-1", "a price of 0 or more"),
+        ("remote.time_zone", "Mars/Olympus_Mons", "an IANA zone name"),
+        ("remote.limit_park_minutes", "0", "a whole number from 1 to 10080"),
     ])
     func aBadValueIsRefusedAtLoad(key: String, value: String, fix: String) throws {
         let error = try #require(throws: RoutingError.self) {
@@ -77,6 +80,24 @@ import RoutingTestSupport
         #expect(s.remote.clear == false && s.remote.readCost == true)
         #expect(s.remote.command.words == ["/opt/my agent/claude", "--verbose"])
         #expect(s.assessment.confidence == .min && s.embedding.pooling == .cls)
+    }
+
+    /// The agent host's zone, for limit reset times shown without one: `remote.time_zone`, else
+    /// this machine's when the agent runs here, else unknown (over SSH); it reaches the driver.
+    @Test func theAgentHostsZoneLoadsTypedAndReachesTheDriver() throws {
+        let env = ["HOME": "/nonexistent"]
+        let named = try Settings.load(configFile: nil, environment: env,
+                                      overrides: [("remote.time_zone", "Asia/Tokyo"), ("remote.limit_park_minutes", "15")])
+        #expect(named.remote.timeZone == TimeZone(identifier: "Asia/Tokyo") && named.remote.limitParkMinutes == 15)
+        #expect(named.remote.agentHostTimeZone?.identifier == "Asia/Tokyo")
+        #expect(try Router.Configuration(settings: named).limitParkMinutes == 15)
+        let local = try Settings.load(configFile: nil, environment: env, overrides: [])
+        #expect(local.remote.timeZone == nil && local.remote.agentHostTimeZone == TimeZone.current)
+        #expect(local.remote.limitParkMinutes == 60)
+        let ssh = try Settings.load(configFile: nil, environment: env, overrides: [("remote.transport", "ssh"), ("remote.host", "h")])
+        #expect(ssh.remote.agentHostTimeZone == nil)
+        let driver = try RemoteAgents(settings: named, logger: .init(label: "test")).driver(for: .opus)
+        #expect(driver.policy.hostTimeZone?.identifier == "Asia/Tokyo")
     }
 
     /// `assessment.strategy` loads as the enum, and every value of it is a strategy escalator

@@ -55,10 +55,13 @@ enum ClaudeCodeMarkers {
 
     // MARK: Limit and error rows
 
-    /// Limit messages by version (1.0.x, 2.1.30+, 2.1.187+, source strings).
+    /// Limit messages by version (1.0.x, 2.0.x, 2.1.30+, 2.1.187+, source strings; the wordings
+    /// with their sources are listed in `ClaudeCodeLimitReset`).
     static let limitPrefixes = ["You've hit your", "You\u{2019}ve hit your", "Claude usage limit reached",
+                                "Claude Max usage limit reached", "Claude Pro usage limit reached",
+                                "Claude AI usage limit reached",
                                 "You're out of extra usage", "You\u{2019}re out of extra usage",
-                                "Usage limit reached", "5-hour limit reached"]
+                                "Usage limit reached", "5-hour limit reached", "Weekly limit reached"]
 
     static let errorPrefixes = ["API Error", "Context limit reached", "Credit balance too low", "Not logged in",
                                 "Authentication error", "Invalid API key", "Request timed out"]

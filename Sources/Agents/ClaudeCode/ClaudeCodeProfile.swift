@@ -41,6 +41,12 @@ public struct ClaudeCodeProfile: AgentProfile {
         return nil
     }
 
+    /// Reads `resets 10pm (America/New_York)` and the other wordings of `ClaudeCodeLimitReset`.
+    public func usageLimitReset(_ message: String, now: Date, zone: TimeZone,
+                                zoneSource: UsageLimitReset.ZoneSource) -> UsageLimitReset? {
+        ClaudeCodeLimitReset.parse(message, now: now, zone: zone, zoneSource: zoneSource)
+    }
+
     public func modelCommand(_ alias: String?) -> String? {
         alias.map { "/model \($0)" } ?? "/model"
     }

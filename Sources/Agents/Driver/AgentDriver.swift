@@ -313,7 +313,7 @@ public struct AgentDriver: Sendable {
             var anchored: ScreenState?
             switch state.kind {
             case .limit:
-                throw AgentError(code: .usageLimit, message: state.detail ?? "usage limit reached", session: spec.name)
+                throw usageLimitError(state)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
                 capture = try await untilClosed(.permission, pane: pane, since: capture)

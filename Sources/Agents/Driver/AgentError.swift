@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a remote agent could not answer, typed so the router can fall back (a usage limit or an
 /// API error means "try another tier"; a timeout means "the agent is stuck").
 public struct AgentError: Error, Sendable, CustomStringConvertible {
@@ -44,10 +46,21 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
     /// The tmux session, for `tmux attach` hints.
     public var session: String
 
-    public init(code: Code, message: String, session: String) {
+    /// For a usage limit: the agent's limit message as shown (`You've hit your limit · resets
+    /// 10pm (America/New_York)`), and when it resets, if the message says so in a form the
+    /// profile reads (nil otherwise).
+    public var limitText: String?
+    public var limitReset: UsageLimitReset?
+
+    /// When the usage limit resets (nil: not a usage limit, or no reset time could be read).
+    public var resetsAt: Date? { limitReset?.date }
+
+    public init(code: Code, message: String, session: String, limitText: String? = nil, limitReset: UsageLimitReset? = nil) {
         self.code = code
         self.message = message
         self.session = session
+        self.limitText = limitText
+        self.limitReset = limitReset
     }
 
     public var description: String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the driver answers what the agent asks: tool permissions, the folder-trust dialog, and
 /// whether each question starts a fresh conversation.
 public struct AgentPolicy: Sendable, Equatable {
@@ -48,10 +50,14 @@ public struct AgentPolicy: Sendable, Equatable {
     /// Start the agent with escalator's hooks (when its profile has them) and take turn ends,
     /// exact answers and the accepted prompt from their events; the screen stays the fallback.
     public var hooks: Bool
+    /// The agent host's time zone, in which a usage-limit reset time that names no zone is read;
+    /// nil when it is not known (this machine's zone is used then, and the reason says so).
+    public var hostTimeZone: TimeZone?
 
     public init(permission: Permission = .deny, trust: Trust = .accept, clearBeforeQuestion: Bool = true,
                 answerTimeout: Duration = .seconds(600), startTimeout: Duration = .seconds(60), readCost: Bool = false,
-                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 3, hooks: Bool = true) {
+                permissionMode: PermissionMode = .manual, apiRetriesToWatch: Int = 3, hooks: Bool = true,
+                hostTimeZone: TimeZone? = nil) {
         self.permission = permission
         self.trust = trust
         self.clearBeforeQuestion = clearBeforeQuestion
@@ -61,6 +67,7 @@ public struct AgentPolicy: Sendable, Equatable {
         self.permissionMode = permissionMode
         self.apiRetriesToWatch = apiRetriesToWatch
         self.hooks = hooks
+        self.hostTimeZone = hostTimeZone
     }
 }
 

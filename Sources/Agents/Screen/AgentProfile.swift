@@ -1,3 +1,5 @@
+import Foundation
+
 /// A key a driver sends to a terminal agent.
 public enum AgentKey: String, Sendable, Codable, CaseIterable {
     case enter, escape, up, down, left, right, tab, backspace, ctrlC, ctrlU
@@ -147,6 +149,12 @@ public protocol AgentProfile: Sendable {
 
     /// The session's total cost in dollars as the last cost report on screen shows it.
     func totalCost(_ pane: String) -> Double?
+
+    /// When the usage limit that `message` (a `.limit` state's `detail`) reports resets: the next
+    /// such moment after `now`, read in the zone the message names, else in `zone` (whose origin
+    /// `zoneSource` records). Nil when the message names no reset time the profile can read.
+    func usageLimitReset(_ message: String, now: Date, zone: TimeZone,
+                         zoneSource: UsageLimitReset.ZoneSource) -> UsageLimitReset?
 }
 
 extension AgentProfile {
@@ -190,4 +198,7 @@ extension AgentProfile {
     public var continueWithoutToolsPrompt: String { "Please answer the question above directly, without using that tool." }
 
     public func totalCost(_ pane: String) -> Double? { nil }
+
+    public func usageLimitReset(_ message: String, now: Date, zone: TimeZone,
+                                zoneSource: UsageLimitReset.ZoneSource) -> UsageLimitReset? { nil }
 }
