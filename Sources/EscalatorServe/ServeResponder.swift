@@ -167,11 +167,13 @@ struct ServeResponder: HTTPResponder {
             try await writer.write(ByteBuffer(bytes: ServeReply.event("content_block_start", [
                 "type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""]])))
         }
+        var trimmer = StreamTrimmer()
         for await event in events {
             switch event {
             case .route:
                 continue
-            case .text(let piece):
+            case .text(let raw):
+                let piece = trimmer.feed(raw)
                 guard !piece.isEmpty else { continue }
                 switch flavor {
                 case .openAI:
