@@ -108,6 +108,7 @@ bench: setup
 	@set -o pipefail; swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 	@bash .ci/bench.sh .build/release
 	@bash .ci/bench-router.sh .build/release
+	@bash .ci/bench-serve.sh .build/release
 
 clean:
 	rm -rf .build

@@ -15,6 +15,7 @@ enum ServeReply {
         object["cost_measured_usd"] = answer.costMeasuredUsd ?? NSNull()
         object["degraded_reason"] = answer.degradedReason ?? NSNull()
         if let agent = answer.agent { object["answer_source"] = agent.answerSource }
+        object["timings_ms"] = ["assess": answer.timingsMs.assess, "answer": answer.timingsMs.answer, "total": answer.timingsMs.total]
         return object
     }
 
