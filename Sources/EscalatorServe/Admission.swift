@@ -45,6 +45,15 @@ final class Admission: Sendable {
         return number
     }
 
+    /// Takes session `preferred` if it is free now (a conversation's own session), else nil.
+    func enter(preferring preferred: Int) -> Int? {
+        state.withLock { s in
+            guard let index = s.free.firstIndex(of: preferred) else { return nil }
+            s.free.remove(at: index)
+            return preferred
+        }
+    }
+
     /// Gives `number` back: to the first waiting request, else to the free list.
     func leave(_ number: Int) {
         let next = state.withLock { s -> CheckedContinuation<Int, Never>? in

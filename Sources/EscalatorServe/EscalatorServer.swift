@@ -17,7 +17,7 @@ public struct EscalatorServer: Sendable {
         self.logger = logger
         responder = ServeResponder(path: path, tiers: tiers, bounds: bounds, configuration: configuration,
                                    admission: Admission(concurrency: configuration.concurrency, queue: configuration.queue),
-                                   budgets: KeyBudgets(configuration.keys), logger: logger)
+                                   budgets: KeyBudgets(configuration.keys), conversations: Conversations(), logger: logger)
     }
 
     /// Serves until SIGINT or SIGTERM; `onListening` gets the bound port (useful with port 0).

@@ -1,15 +1,22 @@
 import Foundation
 import Routing
 
+/// How a request's conversation reached the tier: one message (`single`), its history folded
+/// into one prompt (`folded`), or as a follow-up in the agent session that answered it before,
+/// which keeps its context (`continued`).
+enum ConversationMode: String, Sendable {
+    case single, folded, continued
+}
+
 /// The bodies and stream events of an answer in each API's shapes, each carrying an
 /// `escalator` object with the decision: tier, reason, p_local_correct, cost, degraded.
 enum ServeReply {
     /// What happened, as the `escalator` object and the `x-escalator-*` headers say it.
-    static func decision(_ answer: RoutedAnswer, folded: Bool) -> [String: Any] {
+    static func decision(_ answer: RoutedAnswer, conversation: ConversationMode) -> [String: Any] {
         var object: [String: Any] = [
             "id": answer.id, "tier": answer.tierUsed.name, "routed_tier": answer.route.tier.name, "reason": answer.route.reason,
             "cost_usd": answer.costUsd, "cost_estimated_usd": answer.costEstimatedUsd, "degraded": answer.degraded,
-            "conversation": folded ? "folded" : "single",
+            "conversation": conversation.rawValue,
         ]
         object["p_local_correct"] = answer.route.score ?? NSNull()
         object["cost_measured_usd"] = answer.costMeasuredUsd ?? NSNull()
@@ -20,15 +27,15 @@ enum ServeReply {
     }
 
     /// The headers known once the policy decided (a stream sends these ahead of the answer).
-    static func routeHeaders(_ route: Route, folded: Bool) -> [(String, String)] {
+    static func routeHeaders(_ route: Route, conversation: ConversationMode) -> [(String, String)] {
         [("x-escalator-tier", route.tier.name), ("x-escalator-reason", headerSafe(route.reason)),
          ("x-escalator-p-local-correct", route.score.map { String(format: "%.4f", $0) } ?? "none"),
-         ("x-escalator-conversation", folded ? "folded" : "single")]
+         ("x-escalator-conversation", conversation.rawValue)]
     }
 
     /// The headers of a finished answer.
-    static func answerHeaders(_ answer: RoutedAnswer, folded: Bool) -> [(String, String)] {
-        var headers = routeHeaders(answer.route, folded: folded)
+    static func answerHeaders(_ answer: RoutedAnswer, conversation: ConversationMode) -> [(String, String)] {
+        var headers = routeHeaders(answer.route, conversation: conversation)
         headers[0] = ("x-escalator-tier", answer.tierUsed.name)
         headers += [("x-escalator-cost-usd", String(format: "%.8f", answer.costUsd)),
                     ("x-escalator-degraded", answer.degraded ? "true" : "false"),
@@ -47,11 +54,11 @@ enum ServeReply {
 
     // MARK: OpenAI
 
-    static func openAIBody(_ answer: RoutedAnswer, folded: Bool) -> [UInt8] {
+    static func openAIBody(_ answer: RoutedAnswer, conversation: ConversationMode) -> [UInt8] {
         ServeJSON.bytes([
             "id": "chatcmpl-\(answer.id)", "object": "chat.completion", "created": created(), "model": answer.tierUsed.name,
             "choices": [["index": 0, "message": ["role": "assistant", "content": answer.answer], "finish_reason": "stop"] as [String: Any]],
-            "usage": openAIUsage(answer), "escalator": decision(answer, folded: folded),
+            "usage": openAIUsage(answer), "escalator": decision(answer, conversation: conversation),
         ] as [String: Any])
     }
 
@@ -71,12 +78,12 @@ enum ServeReply {
 
     // MARK: Anthropic
 
-    static func anthropicBody(_ answer: RoutedAnswer, folded: Bool) -> [UInt8] {
+    static func anthropicBody(_ answer: RoutedAnswer, conversation: ConversationMode) -> [UInt8] {
         ServeJSON.bytes([
             "id": "msg_\(answer.id)", "type": "message", "role": "assistant", "model": answer.tierUsed.name,
             "content": [["type": "text", "text": answer.answer]], "stop_reason": "end_turn", "stop_sequence": NSNull(),
             "usage": ["input_tokens": answer.questionTokens ?? 0, "output_tokens": answer.answerTokens ?? 0],
-            "escalator": decision(answer, folded: folded),
+            "escalator": decision(answer, conversation: conversation),
         ] as [String: Any])
     }
 

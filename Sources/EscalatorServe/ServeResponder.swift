@@ -16,6 +16,7 @@ struct ServeResponder: HTTPResponder {
     let configuration: ServeConfiguration
     let admission: Admission
     let budgets: KeyBudgets
+    let conversations: Conversations
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -53,7 +54,7 @@ struct ServeResponder: HTTPResponder {
                              message: "the request body is over \(configuration.maxBodyBytes) bytes")
         }
         let chat = flavor == .openAI ? try ChatRequest.openAI(Array(buffer: body)) : try ChatRequest.anthropic(Array(buffer: body))
-        let choice: TierChoice
+        var choice: TierChoice
         do { choice = try TierChoice(parsing: chat.model, in: tiers) } catch {
             throw ServeError(status: 404, type: "not_found_error",
                              message: "model \"\(chat.model)\" is not served: use auto or a tier (\(tiers.names.joined(separator: ", ")))")
@@ -65,23 +66,46 @@ struct ServeResponder: HTTPResponder {
             }
             bounds.max = Swift.max(bounds.min, Swift.min(bounds.max, tier))
         }
-        let (prompt, folded) = chat.prompt
+        var (prompt, folded) = chat.prompt
+        var conversation: ConversationMode = folded ? .folded : .single
+        // A follow-up goes to the tier (and agent session) that answered its conversation.
+        var seat: Conversations.Seat?
+        if chat.messages.count > 1, let known = conversations.seat(after: Array(chat.messages.dropLast()), system: chat.system),
+           let tier = tiers.tiers.first(where: { $0.name == known.tier }), bounds.contains(tier),
+           choice == .auto || choice == .forced(tier) {
+            choice = .forced(tier)
+            if !tier.isLocal { seat = known }
+        }
         do { _ = try Router.validated(prompt) } catch { throw .badRequest("the question cannot be asked: \(error)") }
         // The key's budget: cap the dearest reachable tier at what is left, reserve its estimate.
         let reserved = try reserve(key, prompt: prompt, bounds: &bounds, choice: choice)
-        let session = try await admission.enter()
-        let question = Question(path: path, prompt: prompt, choice: choice, bounds: bounds, session: session)
-        let release: @Sendable (RoutedAnswer?) -> Void = { [admission, budgets] answer in
+        let session: Int
+        var continuing = false
+        if let seat, let own = admission.enter(preferring: seat.session) {
+            // Its own session is free: only the new message, and no /clear.
+            session = own
+            continuing = true
+            prompt = chat.messages.last?.text ?? prompt
+            conversation = .continued
+        } else {
+            session = try await admission.enter()
+        }
+        let question = Question(path: path, prompt: prompt, choice: choice, bounds: bounds, session: session, continuing: continuing)
+        let release: @Sendable (RoutedAnswer?) -> Void = { [admission, budgets, conversations] answer in
+            if let answer {
+                conversations.record(chat.messages, answer: answer.answer, system: chat.system,
+                                     seat: .init(tier: answer.tierUsed.name, session: answer.tierUsed.isLocal ? 0 : session))
+            }
             admission.leave(session)
             budgets.settle(key, reserved: reserved, actual: answer?.costUsd ?? 0)
         }
-        if chat.stream { return await stream(question, flavor: flavor, folded: folded, release: release) }
+        if chat.stream { return await stream(question, flavor: flavor, conversation: conversation, release: release) }
         do {
             let answer = try await question.run(onRoute: { _ in }, onText: { _ in })
             release(answer)
             var headers = HTTPFields([HTTPField(name: .contentType, value: "application/json")])
-            for (name, value) in ServeReply.answerHeaders(answer, folded: folded) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-            let bytes = flavor == .openAI ? ServeReply.openAIBody(answer, folded: folded) : ServeReply.anthropicBody(answer, folded: folded)
+            for (name, value) in ServeReply.answerHeaders(answer, conversation: conversation) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            let bytes = flavor == .openAI ? ServeReply.openAIBody(answer, conversation: conversation) : ServeReply.anthropicBody(answer, conversation: conversation)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
             release(nil)
@@ -96,9 +120,10 @@ struct ServeResponder: HTTPResponder {
         let choice: TierChoice
         let bounds: TierBounds
         let session: Int
+        let continuing: Bool
 
         func run(onRoute: @escaping @Sendable (Route) -> Void, onText: @escaping @Sendable (String) -> Void) async throws -> RoutedAnswer {
-            try await path.ask(prompt, choice: choice, bounds: bounds, session: session, onText: onText, onRoute: onRoute)
+            try await path.ask(prompt, choice: choice, bounds: bounds, session: session, continuing: continuing, onText: onText, onRoute: onRoute)
         }
     }
 
@@ -115,7 +140,7 @@ struct ServeResponder: HTTPResponder {
     /// Streams the answer: the response starts once the policy decided (its headers name the
     /// route), text follows as it comes, and the final event carries the whole decision. A client
     /// that goes away cancels the question (a remote turn is interrupted, the ledger records it).
-    private func stream(_ question: Question, flavor: APIFlavor, folded: Bool,
+    private func stream(_ question: Question, flavor: APIFlavor, conversation: ConversationMode,
                         release: @escaping @Sendable (RoutedAnswer?) -> Void) async -> Response {
         let (head, headInput) = AsyncStream<Event>.makeStream()
         let (events, input) = AsyncStream<Event>.makeStream()
@@ -141,11 +166,11 @@ struct ServeResponder: HTTPResponder {
             return failure(ServeError(status: 500, type: "api_error", message: "the question ended without a decision"), flavor)
         }
         var headers = HTTPFields([HTTPField(name: .contentType, value: "text/event-stream"), HTTPField(name: .cacheControl, value: "no-cache")])
-        for (name, value) in ServeReply.routeHeaders(route, folded: folded) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        for (name, value) in ServeReply.routeHeaders(route, conversation: conversation) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         let id = RoutedAnswer.newID()
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
-                try await Self.writeStream(events, flavor: flavor, id: id, route: route, folded: folded, to: &writer)
+                try await Self.writeStream(events, flavor: flavor, id: id, route: route, conversation: conversation, to: &writer)
                 try await writer.finish(nil)
             } catch {
                 task.cancel()
@@ -154,7 +179,7 @@ struct ServeResponder: HTTPResponder {
         })
     }
 
-    private static func writeStream(_ events: AsyncStream<Event>, flavor: APIFlavor, id: String, route: Route, folded: Bool,
+    private static func writeStream(_ events: AsyncStream<Event>, flavor: APIFlavor, id: String, route: Route, conversation: ConversationMode,
                                     to writer: inout any ResponseBodyWriter) async throws {
         let model = route.tier.name
         switch flavor {
@@ -183,7 +208,7 @@ struct ServeResponder: HTTPResponder {
                         "type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": piece]])))
                 }
             case .done(let answer):
-                let decision = ServeReply.decision(answer, folded: folded)
+                let decision = ServeReply.decision(answer, conversation: conversation)
                 switch flavor {
                 case .openAI:
                     try await writer.write(ByteBuffer(bytes: ServeReply.openAIChunk(

@@ -29,10 +29,12 @@ public struct QuestionPath: Sendable {
     /// Assesses (unless a tier is forced), routes, answers and records `question`. `onText`
     /// receives the answer's text as it streams (local) or when it is read (remote). A failure,
     /// including cancellation (Ctrl-C), is recorded and thrown as a ``QuestionFailure``.
-    /// `session` picks the agent session of a remote tier (a server's pool); `onRoute` receives
-    /// the policy's decision before the answer is asked for (a streaming server sends it ahead).
+    /// `session` picks the agent session of a remote tier (a server's pool); `continuing` asks it
+    /// without `/clear`, as a follow-up of that session's last turn; `onRoute` receives the
+    /// policy's decision before the answer is asked for (a streaming server sends it ahead).
     public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
-                    id: String = RoutedAnswer.newID(), session: Int = 0, onText: @Sendable (String) -> Void = { _ in },
+                    id: String = RoutedAnswer.newID(), session: Int = 0, continuing: Bool = false,
+                    onText: @Sendable (String) -> Void = { _ in },
                     onRoute: @Sendable (Route) -> Void = { _ in }) async throws -> RoutedAnswer {
         let start = ContinuousClock.now
         let question = try Router.validated(question)
@@ -46,7 +48,7 @@ public struct QuestionPath: Sendable {
             route = decided
             onRoute(decided)
             let answer = try await router.answer(question, route: decided, assessment: assessed, bounds: bounds, id: id,
-                                                 session: session, onText: onText)
+                                                 session: session, continuing: continuing, onText: onText)
             try await record(answer)
             return answer
         } catch let failure as QuestionFailure {

@@ -59,9 +59,11 @@ public struct RemoteAgents: Sendable {
     public func model(_ tier: Tier) -> String? { settings.tiers.model(of: tier) }
 
     /// The driver of `tier`'s agent session number `session` (see ``sessionName(_:index:)``).
-    public func driver(for tier: Tier, session: Int = 0) -> AgentDriver {
+    /// `continuing`: the question follows up the session's last turn, so its context is kept
+    /// (no `/clear` before it, whatever `remote.clear` says).
+    public func driver(for tier: Tier, session: Int = 0, continuing: Bool = false) -> AgentDriver {
         let r = settings.remote
-        let policy = AgentPolicy(permission: r.permission, trust: r.trust, clearBeforeQuestion: r.clear,
+        let policy = AgentPolicy(permission: r.permission, trust: r.trust, clearBeforeQuestion: r.clear && !continuing,
                                  answerTimeout: .seconds(r.answerTimeoutS), readCost: r.readCost,
                                  permissionMode: r.permissionMode, apiRetriesToWatch: r.apiRetriesWatched, hooks: r.hooks,
                                  hostTimeZone: r.agentHostTimeZone)

@@ -136,7 +136,7 @@ public struct Router: Sendable {
     /// `session` picks the agent session of a remote tier (a batch's pool); `questionTokens`
     /// may be passed when already counted.
     public func answer(_ question: String, route: Route, assessment: AssessmentOutcome, bounds: TierBounds? = nil,
-                       id: String = RoutedAnswer.newID(), session: Int = 0, questionTokens: Int? = nil,
+                       id: String = RoutedAnswer.newID(), session: Int = 0, continuing: Bool = false, questionTokens: Int? = nil,
                        onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
         let start = ContinuousClock.now
         let bounds = bounds ?? configuration.bounds
@@ -155,7 +155,8 @@ public struct Router: Sendable {
             while true {
                 let tryStart = ContinuousClock.now
                 do {
-                    let produced = try await produce(question, on: tier, session: session, generated: assessment.localAnswer, onText: onText)
+                    let produced = try await produce(question, on: tier, session: session, continuing: continuing && tier == route.tier,
+                                                     generated: assessment.localAnswer, onText: onText)
                     if let lost = produced.lostDelivery {
                         // The agent exited mid-turn and was restarted: the question was delivered twice.
                         attempts.append(Attempt(tier: tier, error: lost, ms: 0))
@@ -252,7 +253,7 @@ public struct Router: Sendable {
         return remote == nil ? "no remote agent is configured (see [remote] and `escalator doctor`)" : nil
     }
 
-    private func produce(_ question: String, on tier: Tier, session: Int, generated: LocalAnswer?,
+    private func produce(_ question: String, on tier: Tier, session: Int, continuing: Bool = false, generated: LocalAnswer?,
                          onText: @Sendable (String) -> Void) async throws -> Produced {
         if tier.isLocal, let generated, !generated.text.isEmpty {
             // A cascade already generated the local answer while assessing.
@@ -265,7 +266,7 @@ public struct Router: Sendable {
             return Produced(text: answer.text, answerTokens: answer.generatedTokens, measuredCost: nil)
         }
         guard let remote else { throw EmptyAnswer(tier: tier, detail: "no remote agent") }
-        let answer = try await remote.driver(for: tier, session: session).ask(question)
+        let answer = try await remote.driver(for: tier, session: session, continuing: continuing).ask(question)
         guard !answer.text.isEmpty else {
             let detail = answer.permissions.isEmpty ? "the agent gave no answer"
                 : "the agent gave no answer (permissions: \(answer.permissions.joined(separator: "; ")))"

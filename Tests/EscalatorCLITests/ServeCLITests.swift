@@ -140,7 +140,19 @@ struct ServeCLITests {
         let served = try s.standin.requests().filter { !$0.path.contains("count_tokens") }
         #expect(served.filter { $0.lastUserText == "Which model answers this?" }.map(\.model) == ["claude-opus-5-5"])
         #expect(served.filter { $0.lastUserText == "Which model answers this? (streamed)" }.count == 1)
-        // A conversation's history goes along as context in one prompt, and the response says so.
+        // A follow-up of an answered conversation goes to the same agent session, without /clear:
+        // only the new message is typed, and the agent's own context holds the first question.
+        let continued = try #require(o["continued"] as? [String: Any])
+        #expect((continued["headers"] as? [String: String])?["x-escalator-conversation"] == "continued", "\(continued)")
+        #expect((continued["escalator"] as? [String: Any])?["tier"] as? String == "opus")
+        let next = try #require(served.last { $0.lastUserText == "What did I ask first?" }, "the follow-up was not sent as itself")
+        let first = try #require(served.first { $0.lastUserText == "Which model answers this?" })
+        // The same CLI conversation (its session id), now carrying the earlier turn: the first
+        // request held one user message (after /clear), this one the whole exchange before it.
+        #expect(next.sessionId != nil && next.sessionId == first.sessionId,
+                "not the same agent conversation: \(served.map { ($0.sessionId ?? "-", $0.messageCount) })")
+        #expect(next.messageCount >= first.messageCount + 2, "\(first.messageCount) then \(next.messageCount) messages")
+        // A history the server never answered goes along as context in one prompt, and the response says so.
         let followup = try #require(o["followup"] as? [String: Any])
         #expect((followup["headers"] as? [String: String])?["x-escalator-conversation"] == "folded")
         let folded = try #require(served.last { $0.lastUserText?.contains("And a follow-up?") == true })

@@ -102,10 +102,15 @@ if scenario == "openai":
     print(json.dumps({"plain": openai_plain(model, question), "stream": openai_stream(model, question + " (streamed)")}))
 elif scenario == "anthropic":
     model, question = args
-    print(json.dumps({"plain": anthropic_plain(model, question), "stream": anthropic_stream(model, question + " (streamed)"),
-                      "followup": anthropic_plain(model, "And a follow-up?",
-                                                  history=[{"role": "user", "content": question},
-                                                           {"role": "assistant", "content": "An earlier answer."}])}))
+    plain = anthropic_plain(model, question)
+    stream = anthropic_stream(model, question + " (streamed)")
+    # A real follow-up (the history holds the answer given) continues in the same agent session;
+    # a history the server never answered is folded into one prompt.
+    continued = anthropic_plain(model, "What did I ask first?",
+                                history=[{"role": "user", "content": question}, {"role": "assistant", "content": plain["text"]}])
+    folded = anthropic_plain(model, "And a follow-up?",
+                             history=[{"role": "user", "content": question}, {"role": "assistant", "content": "An earlier answer."}])
+    print(json.dumps({"plain": plain, "stream": stream, "continued": continued, "followup": folded}))
 elif scenario == "llm":
     # simonw's llm CLI with an OpenAI-compatible extra model pointing at serve.
     model_id, question = args
