@@ -112,6 +112,43 @@ struct RealAgentCLITests {
         }
     }
 
+    /// A batch's budget spends each answer's measured cost as it arrives: the plan fits three
+    /// escalations by their estimates, but the first turn's measured cost (the stand-in reports a
+    /// 100k-token prompt, as the CLI's own system prompt makes real turns) uses the budget up,
+    /// so the other two are answered locally.
+    @Test(.enabled(if: RealPart.shouldRun(LlamaServerFixture.isAvailable)))
+    func aBatchBudgetSpendsMeasuredCostsAsTheyArrive() throws {
+        let big = "{\"match\": \"[q]\", \"reply\": \"Escalated.\", \"usage\": {\"input_tokens\": 100000, \"output_tokens\": 50}}"
+        let s = try Setup(script: Self.script("Escalated.", rules: [big]))
+        defer { s.stop() }
+        let server = try LlamaServerFixture()
+        defer { server.stop() }
+        let input = s.env.home.file("q.jsonl"), out = s.env.home.file("out.jsonl")
+        try (1...3).map { "{\"id\": \"q\($0)\", \"question\": \"Question \($0) [q]\"}" }.joined(separator: "\n")
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        let common = ["--local-url", server.url, "--budget", "0.10", "--remote-sessions", "1", "--progress", "none",
+                      "--set", "tiers.local.min_p=1", "--set", "tiers.sonnet.min_p=1"]   // every question wants opus
+        let dry = try s.run(["batch", input, "--output", out, "--dry-run", "--json"] + common)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("\"opus\""), "the plan escalates: \(dry.stdout)")
+        let r = try s.run(["batch", input, "--output", out] + common)
+        // (A local answer of the 270M model can come back empty: that question then fails, and the
+        // batch exits 1 naming it; the budget's decisions are what is checked here.)
+        #expect(r.status == 0 || r.stderr.contains("questions failed"), "\(r.stderr)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { try jsonObject(String($0)) }
+        #expect(lines.count == 3)
+        let escalated = lines.filter { $0["tier_used"] as? String == "opus" }
+        #expect(escalated.count == 1, "\(lines.map { ($0["id"] ?? "", $0["tier_used"] ?? "", $0["cost_usd"] ?? "") })")
+        let measured = try #require(escalated.first?["cost_measured_usd"] as? Double)
+        #expect(measured > 0.10 && measured > (escalated.first?["cost_estimated_usd"] as? Double ?? 1))
+        for o in lines where o["tier_used"] as? String != "opus" {
+            let route = o["route"] as? [String: Any]
+            #expect(route?["tier"] as? String == "local" && (route?["reason"] as? String)?.contains("budget used up") == true, "\(o)")
+        }
+        // The stand-in served exactly one turn.
+        #expect(try s.messages(withText: "[q]").count == 1)
+    }
+
     @Test func aQuestionThatLooksLikeACommandIsSentAsText() throws {
         let s = try Setup(script: Self.script("It is text."))
         defer { s.stop() }

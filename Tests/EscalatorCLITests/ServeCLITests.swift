@@ -222,6 +222,20 @@ struct ServeCLITests {
         #expect((after["plain"] as? [String: Any])?["text"] as? String != nil)
     }
 
+    @Test func theMaxTierHeaderCapsAuto() throws {
+        // Thresholds that send every question to the dearest tier; the header caps it at local.
+        let s = try Served(extra: ["ESCALATOR_TIERS_LOCAL_MIN_P": "1", "ESCALATOR_TIERS_SONNET_MIN_P": "1"])
+        var exit: Int32?
+        defer { exit = s.stop(); #expect(exit == 0) }
+        let o = try #require(try s.client("capped", ["local", "Would you escalate this?"]) as? [String: Any])
+        let decision = try #require(o["escalator"] as? [String: Any])
+        let row = try s.recorded(decision["id"] as? String)
+        #expect(row.tierUsed?.name == "local" && row.route?.tier.name == "local", "\(decision)")
+        #expect((o["headers"] as? [String: String])?["x-escalator-tier"] == "local")
+        #expect(row.assessment?.pLocalCorrect != nil, "auto was assessed")
+        #expect(try s.standin.requests().filter { !$0.path.contains("count_tokens") }.isEmpty, "nothing reached the agent")
+    }
+
     @Test func keysAndDailyBudgetsHoldThroughTheRoute() throws {
         // One key with almost nothing to spend, one without a limit.
         let s = try Served(extra: ["ESCALATOR_SERVE_KEYS": "sk-tiny-budget:0.000001,sk-unlimited-key"])

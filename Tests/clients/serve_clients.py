@@ -165,6 +165,12 @@ elif scenario == "errors":
         "not_found": raw_post("/v2/nothing", b"{}"),
     }
     print(json.dumps(out))
+elif scenario == "capped":
+    # auto capped by the header: the policy may not go above the named tier.
+    cap, question = args
+    raw = oa().chat.completions.with_raw_response.create(model="auto", messages=[{"role": "user", "content": question}],
+                                                         extra_headers={"x-escalator-max-tier": cap})
+    print(json.dumps({"headers": escalator_headers(raw.headers), "escalator": (raw.parse().model_extra or {}).get("escalator")}))
 elif scenario == "keys":
     model, question = args
     out = {"answer": error_of(lambda: oa().chat.completions.create(model=model, messages=[{"role": "user", "content": question}]))}
