@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // C system libraries and shims only.
@@ -46,9 +47,15 @@ let package = Package(
                 dependencies: ["Routing", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
 
+        // Entry points beyond the CLI: the MCP server (tools ask/assess/stats over stdio).
+        .target(name: "EscalatorMCP",
+                dependencies: ["Routing", .product(name: "MCP", package: "swift-sdk"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
+
         // Executables: argument parsing and wiring only; and the stand-in agent.
         .executableTarget(name: "escalator",
-                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation",
+                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation", "EscalatorMCP",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: swiftSettings),

@@ -18,10 +18,13 @@ public struct QuestionPath: Sendable {
     }
 
     /// Assesses (unless a tier is forced), routes, answers and records `question`. `onText`
-    /// receives the answer's text as it streams (local) or when it is read (remote). A failure,
-    /// including cancellation (Ctrl-C), is recorded and thrown as a ``QuestionFailure``.
+    /// receives the answer's text as it streams (local) or when it is read (remote); `onRoute`
+    /// receives the decision as soon as it is made, before the answer (an MCP server reports
+    /// "escalated to opus" while the agent works). A failure, including cancellation (Ctrl-C),
+    /// is recorded and thrown as a ``QuestionFailure``.
     public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
-                    id: String = RoutedAnswer.newID(), onText: @Sendable (String) -> Void = { _ in }) async throws -> RoutedAnswer {
+                    id: String = RoutedAnswer.newID(), onText: @Sendable (String) -> Void = { _ in },
+                    onRoute: @Sendable (Route) -> Void = { _ in }) async throws -> RoutedAnswer {
         let start = ContinuousClock.now
         let question = try Router.validated(question)
         let bounds = bounds ?? router.configuration.bounds
@@ -32,6 +35,7 @@ public struct QuestionPath: Sendable {
             outcome = assessed
             let decided = router.decide(assessed, choice: choice, bounds: bounds)
             route = decided
+            onRoute(decided)
             let answer = try await router.answer(question, route: decided, assessment: assessed, bounds: bounds, id: id, onText: onText)
             try await record(answer)
             return answer

@@ -21,6 +21,7 @@ struct Escalator: AsyncParsableCommand {
             EvalCommand.self, TuneCommand.self, RouterCommand.self,
             TrustHostCommand.self,
             LogCommand.self, StatsCommand.self, FeedbackCommand.self,
+            McpCommand.self,
         ]
     )
 }
