@@ -3,25 +3,27 @@ import Routing
 import TestSupport
 import Testing
 
+/// The project venv's Python, with the API clients `make python-clients` installs (mcp, openai, …).
+enum ProjectPython {
+    static var executable: String? {
+        let path = (BuiltProducts.packageRoot as NSString).appendingPathComponent(".venv/bin/python")
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+}
+
 /// `escalator mcp` driven by a real MCP client: the official `mcp` Python package's stdio client
 /// (Tests/clients/mcp_client.py, in the project venv from `make setup`), against a real
 /// llama-server for the local tier and the real Claude Code CLI in tmux, talking to the API
 /// stand-in with a long think time, for the escalations.
 @Suite(.serialized, .timeLimit(.minutes(5)),
        .enabled(if: RealPart.shouldRun(LlamaServerFixture.isAvailable && ClaudeCodeFixture.executable != nil
-                                       && TmuxFixture.tmuxExecutable != nil && McpCLITests.python != nil)))
+                                       && TmuxFixture.tmuxExecutable != nil && ProjectPython.executable != nil)))
 struct McpCLITests {
-    /// The project venv's Python with the `mcp` package (`make python-clients`).
-    static var python: String? {
-        let path = (BuiltProducts.packageRoot as NSString).appendingPathComponent(".venv/bin/python")
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }
-
     static let thinkMs = 12_000
     static let progressInterval = 3.0
 
     @Test func theMCPClientListsAsksAssessesAndSeesProgressOnASlowEscalation() throws {
-        let python = try #require(Self.python, "no .venv/bin/python: run `make setup` (make python-clients installs mcp==2.3.0)")
+        let python = try #require(ProjectPython.executable, "no .venv/bin/python: run `make setup` (make python-clients installs mcp==2.3.0)")
         let llama = try LlamaServerFixture()
         defer { llama.stop() }
         let slow = "{\"match\": \"[slow]\", \"think_ms\": \(Self.thinkMs), \"reply\": \"Slow but sure.\"}"
