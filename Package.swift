@@ -86,5 +86,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "APIStandinTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EscalatorMCPTests", dependencies: ["EscalatorMCP", "Routing", "RoutingTestSupport", "TestSupport",
+                                                           .product(name: "MCP", package: "swift-sdk")],
+                    swiftSettings: swiftSettings),
     ]
 )
