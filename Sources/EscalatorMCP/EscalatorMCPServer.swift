@@ -46,9 +46,9 @@ public final class EscalatorMCPServer: Sendable {
         await server.stop()
     }
 
-    /// Serves on standard input and output (logging the transport to the services' logger).
+    /// Serves on standard input and output (``LineStdioTransport``).
     public func runOverStdio() async throws {
-        try await run(transport: StdioTransport(logger: services.logger))
+        try await run(transport: LineStdioTransport(logger: services.logger))
     }
 
     /// Stops reading requests; ``run(transport:)`` then interrupts the calls in flight and returns.

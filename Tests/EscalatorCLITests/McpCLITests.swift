@@ -34,8 +34,9 @@ struct McpCLITests {
         try env.useClaudeCode(baseURL: standin.baseURL)
 
         let script = (BuiltProducts.packageRoot as NSString).appendingPathComponent("Tests/clients/mcp_client.py")
-        let run = try runBinary(python, [script, BuiltProducts.executable("escalator"), "--local-url", llama.url,
-                                         "--progress-interval", String(Self.progressInterval)],
+        // Ended by coreutils' `timeout` if the client hangs (its own waits have deadlines too).
+        let run = try runBinary("/usr/bin/timeout", ["--kill-after=10", "240", python, script, BuiltProducts.executable("escalator"),
+                                                     "--local-url", llama.url, "--progress-interval", String(Self.progressInterval)],
                                 environment: env.variables)
         let report = try jsonObject(run.stdout.split(separator: "\n").last.map(String.init) ?? "")
         let stderr = report["server_stderr"] as? String ?? ""

@@ -17,6 +17,8 @@ import anyio
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+# No step waits longer than this for a notification (the report says which one did not come).
+WAIT_SECONDS = 60
 SLOW_QUESTION = "Take your time with this one [slow]"
 CANCELLED_QUESTION = "This one will be cancelled [slow]"
 
@@ -95,7 +97,11 @@ async def main():
                     slow["progress_before_result"] = len(progress)
 
                 async def while_running():
-                    await first_progress.wait()
+                    with anyio.move_on_after(WAIT_SECONDS):
+                        await first_progress.wait()
+                    if not first_progress.is_set():
+                        during["no_progress_within_seconds"] = WAIT_SECONDS
+                        return
                     started = now()
                     await session.send_ping()
                     during["ping_seconds"] = round(now() - started, 3)
@@ -127,7 +133,8 @@ async def main():
                                                          progress_callback=on_cancel_progress)
                         cancelled["result"] = result_dict(result, t0)
                     group.start_soon(call)
-                    await routed.wait()
+                    with anyio.move_on_after(WAIT_SECONDS):
+                        await routed.wait()
                     group.cancel_scope.cancel()
                 cancelled["progress"] = cancelled_progress
                 # The cancelled question is recorded as failed: wait for it in the stats (deadline 60 s).
