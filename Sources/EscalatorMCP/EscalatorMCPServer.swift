@@ -84,8 +84,9 @@ public final class EscalatorMCPServer: Sendable {
         } catch let error as MCPError {
             throw error
         } catch {
-            // Cancelled by the client: no response (the question is recorded as failed).
-            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            // Cancelled by the client, or interrupted by a shutdown: no response, as the spec asks
+            // for cancelled requests (the question is recorded as failed).
+            if Task.isCancelled || error is CancellationError || calls.isStopping { throw CancellationError() }
             return ToolResults.failure("\(params.name) failed: \(Self.describe(error))")
         }
     }

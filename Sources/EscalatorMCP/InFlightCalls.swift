@@ -11,6 +11,10 @@ final class InFlightCalls: Sendable {
 
     private let entries = Mutex<[Int: Entry]>([:])
     private let nextID = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+
+    /// True once ``cancelAll(waitingAtMost:)`` began: a call ending now was interrupted.
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     /// Runs `body` as a tracked task; cancelling the caller (the client's
     /// `notifications/cancelled`) cancels it.
@@ -30,6 +34,7 @@ final class InFlightCalls: Sendable {
 
     /// Cancels every running call and waits for them to end, at most `timeout`.
     func cancelAll(waitingAtMost timeout: Duration) async {
+        stopping.store(true, ordering: .relaxed)
         let running = entries.withLock { Array($0.values) }
         guard !running.isEmpty else { return }
         for entry in running { entry.cancel() }

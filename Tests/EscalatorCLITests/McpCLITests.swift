@@ -143,4 +143,38 @@ struct McpCLITests {
               + "\(progress.count) progress notifications, intervals \(intervals.map { String(format: "%.2f", $0) }) s; "
               + "ping during it \(during["ping_seconds"] ?? "?") s; total \(report["total_seconds"] ?? "?") s")
     }
+
+    /// Closing the server's stdin, or SIGTERM, while an escalation runs: the question is
+    /// interrupted and recorded as failed, no half answer is sent, and the server exits 0.
+    @Test func closingStdinOrSIGTERMInterruptsTheRunningQuestion() throws {
+        let python = try #require(ProjectPython.executable, "no .venv/bin/python: run `make setup`")
+        let llama = try LlamaServerFixture()
+        defer { llama.stop() }
+        let slow = "{\"match\": \"[slow]\", \"think_ms\": 30000, \"reply\": \"too late\"}"
+        let standin = try APIStandin.start(script: "{\"default\": {\"reply\": \"Quick.\"}, \"rules\": [\(slow)]}")
+        defer { standin.stop() }
+        var env = try CLIEnvironment(prefix: "mcp-stop")
+        defer { env.remove() }
+        try env.useClaudeCode(baseURL: standin.baseURL)
+        let script = (BuiltProducts.packageRoot as NSString).appendingPathComponent("Tests/clients/mcp_shutdown.py")
+        let ledger = try Ledger(path: env.home.file("data/escalator/ledger.sqlite"))
+        for mode in ["eof", "sigterm"] {
+            let question = "Interrupted by \(mode) [slow]"
+            let run = try runBinary("/usr/bin/timeout", ["--kill-after=10", "150", python, script, BuiltProducts.executable("escalator"), mode,
+                                                         question, "--local-url", llama.url, "--progress-interval", "1"],
+                                    environment: env.variables)
+            let report = try jsonObject(run.stdout.split(separator: "\n").last.map(String.init) ?? "")
+            let stderr = report["server_stderr"] as? String ?? ""
+            #expect(run.status == 0, "\(mode): \(run.stderr)")
+            #expect(report["initialized"] as? Bool == true, "\(mode): \(report)")
+            #expect(report["progress_before_stop"] as? Bool == true, "\(mode): \(report)")
+            #expect(report["exit_code"] as? Int == 0, "\(mode): \(report["exit_code"] ?? "?") \(stderr)")
+            #expect(report["response_to_ask"] as? Bool == false, "\(mode): an interrupted call sent a result")
+            #expect(report["not_json"] as? [String] == [], "\(mode): stdout carried non-JSON lines")
+            let rows = try ledger.all().filter { $0.question == question }
+            #expect(rows.count == 1 && rows.first?.error != nil && rows.first?.answer == nil,
+                    "\(mode): \(rows.map { ($0.error, $0.answer) })\n\(stderr)")
+            print("mcp \(mode): exited \(report["exit_code"] ?? "?") after \(report["seconds_to_exit"] ?? "?") s")
+        }
+    }
 }
