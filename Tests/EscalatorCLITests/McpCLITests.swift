@@ -177,4 +177,50 @@ struct McpCLITests {
             print("mcp \(mode): exited \(report["exit_code"] ?? "?") after \(report["seconds_to_exit"] ?? "?") s")
         }
     }
+
+    /// The real Claude Code CLI as the local agent: `escalator mcp` in its `mcpServers`, the
+    /// stand-in's model calls `mcp__escalator__ask`, Claude Code runs the tool and hands the
+    /// result back (its transcript holds the answer and the decision, the ledger the question).
+    /// Claude Code starts the server itself (`command`/`args`), as a user's config does.
+    @Test func theRealClaudeCodeCallsTheAskTool() throws {
+        let llama = try LlamaServerFixture()
+        defer { llama.stop() }
+        let call = "{\"match\": \"[use escalator]\", \"tool_use\": {\"name\": \"mcp__escalator__ask\", "
+            + "\"input\": {\"question\": \"Name a colour.\", \"tier\": \"local\"}}, \"after_tool_reply\": \"Escalator answered.\"}"
+        let standin = try APIStandin.start(script: "{\"default\": {\"reply\": \"OK\"}, \"rules\": [\(call)]}")
+        defer { standin.stop() }
+        let env = try CLIEnvironment(prefix: "mcp-claude")
+        defer { env.remove() }
+        let cli = try ClaudeCodeFixture(home: env.home.path, baseURL: standin.baseURL)
+        // Register the server as `claude mcp add` would, in the CLI's user config.
+        let configPath = (env.home.path as NSString).appendingPathComponent(".claude.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath))) as? [String: Any])
+        config["mcpServers"] = ["escalator": ["type": "stdio", "command": BuiltProducts.executable("escalator"),
+                                              "args": ["mcp", "--local-url", llama.url]]]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+
+        let variables = env.variables.merging(cli.environment) { $1 }
+        let r = try runBinary("/usr/bin/timeout", ["--kill-after=10", "180", cli.executable, "-p", "Please [use escalator] now",
+                                                   "--allowedTools", "mcp__escalator__ask"],
+                              environment: variables, directory: cli.workspace)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Escalator answered.", "\(r.stdout)\n\(r.stderr)")
+        // The tool ran: the question is in escalator's ledger, answered locally.
+        let rows = try Ledger(path: env.home.file("data/escalator/ledger.sqlite")).all()
+        #expect(rows.map(\.question) == ["Name a colour."])
+        let row = try #require(rows.first)
+        #expect(row.tierUsed?.name == "local" && row.error == nil && row.answer?.isEmpty == false)
+        // And its result went back to the model: the turn's tool_result carries the decision with that id.
+        let projects = (env.home.path as NSString).appendingPathComponent(".claude/projects")
+        let transcripts = (FileManager.default.enumerator(atPath: projects)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".jsonl") }
+        let text = try transcripts.map { try String(contentsOfFile: (projects as NSString).appendingPathComponent($0), encoding: .utf8) }
+            .joined(separator: "\n")
+        let results = text.split(separator: "\n").filter { $0.contains("\"tool_result\"") }
+        #expect(results.count == 1, "\(transcripts)")
+        // Claude Code 2.1.332 hands the model the structured content (the decision with the answer) when
+        // there is one, not the text blocks: so the answer must be in it.
+        #expect(results.first?.contains(row.id) == true, "\(results)")
+        #expect(results.first?.contains("\\\"answer\\\":") == true, "\(results)")
+        #expect(results.first?.contains("\\\"tier_used\\\":\\\"local\\\"") == true, "\(results)")
+    }
 }
