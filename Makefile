@@ -94,6 +94,7 @@ claude-code: python
 build: apt
 	@echo "==> swift build (first build about 2 minutes: fetches and compiles the packages)"
 	@echo "    the first build also compiles Hummingbird and SwiftNIO for the api-standin stand-in (a few more minutes)"
+	@echo "    and the MCP Swift SDK (modelcontextprotocol/swift-sdk) for escalator mcp (about a minute more: its MCP module alone took 65 s here)"
 	@set -o pipefail; swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)'
 
 test: setup build

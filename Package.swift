@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // C system libraries and shims only.
@@ -51,10 +52,15 @@ let package = Package(
                 dependencies: ["Routing", .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
+        // Entry points beyond the CLI: the MCP server (tools ask/assess/stats over stdio).
+        .target(name: "EscalatorMCP",
+                dependencies: ["Routing", .product(name: "MCP", package: "swift-sdk"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
 
         // Executables: argument parsing and wiring only; and the stand-in agent.
         .executableTarget(name: "escalator",
-                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation", "EscalatorServe",
+                          dependencies: ["LlamaClient", "Remote", "Agents", "Routing", "Evaluation", "EscalatorServe", "EscalatorMCP",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: swiftSettings),
@@ -85,5 +91,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EscalatorCLITests", dependencies: ["Routing", "RoutingTestSupport", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "APIStandinTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EscalatorMCPTests", dependencies: ["EscalatorMCP", "Routing", "RoutingTestSupport", "TestSupport",
+                                                           .product(name: "MCP", package: "swift-sdk")],
+                    swiftSettings: swiftSettings),
     ]
 )

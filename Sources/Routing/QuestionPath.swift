@@ -27,11 +27,12 @@ public struct QuestionPath: Sendable {
     }
 
     /// Assesses (unless a tier is forced), routes, answers and records `question`. `onText`
-    /// receives the answer's text as it streams (local) or when it is read (remote). A failure,
-    /// including cancellation (Ctrl-C), is recorded and thrown as a ``QuestionFailure``.
-    /// `session` picks the agent session of a remote tier (a server's pool); `continuing` asks it
-    /// without `/clear`, as a follow-up of that session's last turn; `onRoute` receives the
-    /// policy's decision before the answer is asked for (a streaming server sends it ahead).
+    /// receives the answer's text as it streams (local) or when it is read (remote); `onRoute`
+    /// receives the decision as soon as it is made, before the answer (a streaming server sends it
+    /// ahead; an MCP server reports "escalated to opus" while the agent works). `session` picks
+    /// the agent session of a remote tier (a server's pool); `continuing` asks it without
+    /// `/clear`, as a follow-up of that session's last turn. A failure, including cancellation
+    /// (Ctrl-C), is recorded and thrown as a ``QuestionFailure``.
     public func ask(_ question: String, choice: TierChoice = .auto, bounds: TierBounds? = nil,
                     id: String = RoutedAnswer.newID(), session: Int = 0, continuing: Bool = false,
                     onText: @Sendable (String) -> Void = { _ in },

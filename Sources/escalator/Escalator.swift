@@ -21,7 +21,7 @@ struct Escalator: AsyncParsableCommand {
             EvalCommand.self, TuneCommand.self, RouterCommand.self,
             TrustHostCommand.self,
             LogCommand.self, StatsCommand.self, FeedbackCommand.self, UnparkCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, McpCommand.self,
         ]
     )
 }

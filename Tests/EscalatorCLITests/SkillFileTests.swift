@@ -83,6 +83,7 @@ struct SkillFileFormatTests {
             #expect(text.contains("`\(field)`"), "the JSON field \(field) is not explained")
         }
         #expect(!text.contains("| jq"), "jq may not be installed; use python3")
+        #expect(text.contains("Prefer the MCP tool") && text.contains("escalator mcp"), "SKILL.md must say when to prefer the MCP tool")
         #expect(text.components(separatedBy: "\n").count <= 130, "keep the skill short")
     }
 
