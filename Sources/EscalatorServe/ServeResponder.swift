@@ -103,8 +103,7 @@ struct ServeResponder: HTTPResponder {
         do {
             let answer = try await question.run(onRoute: { _ in }, onText: { _ in })
             release(answer)
-            var headers = HTTPFields([HTTPField(name: .contentType, value: "application/json")])
-            for (name, value) in ServeReply.answerHeaders(answer, conversation: conversation) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            let headers = Self.fields([(HTTPField.Name.contentType, "application/json")], ServeReply.answerHeaders(answer, conversation: conversation))
             let bytes = flavor == .openAI ? ServeReply.openAIBody(answer, conversation: conversation) : ServeReply.anthropicBody(answer, conversation: conversation)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
@@ -165,8 +164,8 @@ struct ServeResponder: HTTPResponder {
             if case .failed(let box)? = first { return failure(box.error, flavor) }
             return failure(ServeError(status: 500, type: "api_error", message: "the question ended without a decision"), flavor)
         }
-        var headers = HTTPFields([HTTPField(name: .contentType, value: "text/event-stream"), HTTPField(name: .cacheControl, value: "no-cache")])
-        for (name, value) in ServeReply.routeHeaders(route, conversation: conversation) { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let headers = Self.fields([(.contentType, "text/event-stream"), (.cacheControl, "no-cache")],
+                                  ServeReply.routeHeaders(route, conversation: conversation))
         let id = RoutedAnswer.newID()
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
@@ -275,6 +274,15 @@ struct ServeResponder: HTTPResponder {
         }
         if error is RoutingError { return .badRequest("\(error)") }
         return ServeError(status: 500, type: "api_error", message: "\(error)")
+    }
+
+    /// Standard fields, then the `x-escalator-*` ones.
+    private static func fields(_ standard: [(HTTPField.Name, String)], _ escalator: [(String, String)]) -> HTTPFields {
+        var fields = HTTPFields(standard.map { HTTPField(name: $0.0, value: $0.1) })
+        for (name, value) in escalator {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return fields
     }
 
     private func json(_ status: Int, _ bytes: [UInt8]) -> Response {

@@ -16,22 +16,7 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "mcp-tiers")
         defer { dir.remove() }
         let file = dir.file("c.toml")
-        try """
-        [tiers.local]
-        min_p = 0.8
-        [tiers.haiku]
-        model = "haiku"
-        min_p = 0.6
-        [tiers.sonnet]
-        min_p = 0.4
-        [tiers.opus]
-        min_p = 0.2
-        [tiers.fable]
-        model = "fable"
-        input_price = 8
-        output_price = 40
-        min_p = 0
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try FiveTierConfig.toml.write(toFile: file, atomically: true, encoding: .utf8)
         return try Settings.load(configFile: file, environment: ["HOME": dir.path])
     }
 

@@ -7,22 +7,7 @@ import RoutingTestSupport
 /// A config with four remote tiers (haiku, sonnet, opus, fable) routes by each tier's min_p:
 /// the cheapest tier whose min_p ≤ pLocalCorrect, clamped into the bounds, fallbacks in table order.
 @Suite struct FourTierPolicyTests {
-    static let config = """
-    [tiers.local]
-    min_p = 0.8
-    [tiers.haiku]
-    model = "haiku"
-    min_p = 0.6
-    [tiers.sonnet]
-    min_p = 0.4
-    [tiers.opus]
-    min_p = 0.2
-    [tiers.fable]
-    model = "fable"
-    input_price = 8
-    output_price = 40
-    min_p = 0
-    """
+    static let config = FiveTierConfig.toml
 
     static func settings() throws -> Settings {
         let dir = try TemporaryDirectory(prefix: "four-tiers")
