@@ -1,7 +1,7 @@
 import Foundation
 import Remote
 
-/// What one look at the pane decided, for ``AgentDriver/waitFor(_:in:timeout:from:look:)``.
+/// What one look at the pane decided, for ``AgentDriver/waitFor(_:in:timeout:from:quiet:look:)``.
 enum ScreenLook<Value> {
     /// The wait is over with this value.
     case done(Value)
@@ -36,7 +36,7 @@ extension AgentDriver {
                          + (state.detail.map { " (\($0))" } ?? ""), session: spec.name)
     }
 
-    /// The loop of ``waitFor(_:in:timeout:from:look:)``: the value, or nil at the deadline, and the last capture.
+    /// The loop of ``waitFor(_:in:timeout:from:quiet:look:)``: the value, or nil at the deadline, and the last capture.
     private func wait<Value>(in pane: TmuxPane, timeout: Duration, from start: String?, quiet: Duration,
                              look: (String) async throws -> ScreenLook<Value>) async throws -> (Value?, String) {
         let deadline = ContinuousClock.now + timeout
@@ -73,7 +73,7 @@ extension AgentDriver {
         }
     }
 
-    /// ``waitFor(_:in:timeout:from:look:)``, or nil when `timeout` passes first (for the waits
+    /// ``waitFor(_:in:timeout:from:quiet:look:)``, or nil when `timeout` passes first (for the waits
     /// whose caller goes on either way).
     func waitIfAny<Value>(_ what: String, in pane: TmuxPane, timeout: Duration, from start: String? = nil,
                           quiet: Duration = Tmux.outputQuiet, look: (String) async throws -> ScreenLook<Value>) async throws -> Value? {

@@ -261,7 +261,7 @@ public struct AgentDriver: Sendable {
         try await emptyComposer(pane)
     }
 
-    /// Waits on the screen (through ``waitFor(_:in:timeout:from:look:)``): answers blocking prompts
+    /// Waits on the screen (through ``waitFor(_:in:timeout:from:quiet:look:)``): answers blocking prompts
     /// by policy, stops watching API retries once the pattern is clear, presses Enter once more if
     /// it did not take, and returns once `done` holds (given the visible state, and — with a
     /// submission, when the visible screen looks finished — the state read from the whole
