@@ -50,8 +50,10 @@ echo "library vs in-process bare POST: $(echo "scale=3; $lib_med/$bare_med" | bc
 
 # The evaluation harness (issue 5) and remote escalation (issue 3; on claude-sim and on the real
 # Claude Code CLI) have their own scripts.
+# Each part must be there and succeed (set -e): a benchmark that silently does not run is no benchmark.
 for part in bench-eval.sh bench-remote.sh bench-remote-real.sh bench-batch.sh; do
-  if [ -x "$ROOT/.ci/$part" ]; then
-    bash "$ROOT/.ci/$part" "$BIN"
-  fi
+  [ -f "$ROOT/.ci/$part" ] || { echo "missing .ci/$part" >&2; exit 1; }
+  echo
+  echo "(.ci/$part; machine $(uptime | sed 's/.*load average/load average/'))"
+  bash "$ROOT/.ci/$part" "$BIN"
 done

@@ -386,24 +386,33 @@ public struct Tmux: Sendable {
     /// backoff (20 ms up to 250 ms).
     /// - Parameter wake: Checked every few milliseconds while waiting; true ends the wait (nil
     ///   returned) so the caller can look at whatever woke it (e.g. a ``TmuxSignalWatcher``).
+    /// - Parameter quiet: See ``waitForScreen(in:timeout:joinWrappedLines:wake:quiet:until:)``.
     public func waitForChange(in pane: TmuxPane, since previous: String, timeout: Duration,
-                              joinWrappedLines: Bool = false, wake: (@Sendable () -> Bool)? = nil) async throws -> String? {
-        try await waitForScreen(in: pane, timeout: timeout, joinWrappedLines: joinWrappedLines, wake: wake) { $0 != previous }
+                              joinWrappedLines: Bool = false, wake: (@Sendable () -> Bool)? = nil,
+                              quiet: Duration = Tmux.outputQuiet) async throws -> String? {
+        try await waitForScreen(in: pane, timeout: timeout, joinWrappedLines: joinWrappedLines, wake: wake, quiet: quiet) { $0 != previous }
     }
+
+    /// How long a pane must go without output before a wait captures it (a repaint in pieces, or
+    /// keys sent back to back being applied one by one, is let finish first), 200 ms at most.
+    public static let outputQuiet = Duration.milliseconds(25)
 
     /// Waits until a capture of `pane` satisfies `condition`, returning that capture, or nil when
     /// `timeout` passes first. The screen is captured at once, then again each time the pane is
     /// written to (one control-mode client for the whole wait; polling if control mode fails).
     ///
     /// Use this to wait for a prompt or a finished answer without re-attaching on every spinner frame.
+    /// - Parameter quiet: How long the pane must have had no output before each capture (with the
+    ///   control client): ``outputQuiet`` by default; zero for a condition that any frame may
+    ///   satisfy (e.g. "the pasted text is shown"), so it is seen at its first frame.
     public func waitForScreen(in pane: TmuxPane, timeout: Duration, joinWrappedLines: Bool = false,
-                              wake: (@Sendable () -> Bool)? = nil,
+                              wake: (@Sendable () -> Bool)? = nil, quiet: Duration = Tmux.outputQuiet,
                               until condition: @Sendable (String) -> Bool) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
         if let client = await startedClient(pane.session) {
             do {
-                return try await waitWithControlClient(client, pane: pane, deadline: deadline,
-                                                       joinWrappedLines: joinWrappedLines, wake: wake, condition: condition)
+                return try await waitWithControlClient(client, pane: pane, deadline: deadline, joinWrappedLines: joinWrappedLines,
+                                                       wake: wake, quiet: quiet, condition: condition)
             } catch let failure as TmuxControlClient.Failure {
                 logger.debug("control client ended during a wait; falling back", metadata: ["error": "\(failure)"])
                 await control?.discard(client)
@@ -420,13 +429,15 @@ public struct Tmux: Sendable {
     /// The wait on the session's persistent control client: capture, then capture again after
     /// each `%output` for the pane (counted from before the capture, so no write is missed).
     private func waitWithControlClient(_ client: TmuxControlClient, pane: TmuxPane, deadline: ContinuousClock.Instant,
-                                       joinWrappedLines: Bool, wake: (@Sendable () -> Bool)?,
+                                       joinWrappedLines: Bool, wake: (@Sendable () -> Bool)?, quiet: Duration,
                                        condition: @Sendable (String) -> Bool) async throws -> String? {
         while true {
             // If the pane is being written to right now (a repaint in pieces, or keys sent back to
             // back being applied one by one), let the burst end first so a half-applied input is
-            // not read as a state: 25 ms without output, at most 200 ms.
-            try await client.quiesce(pane.id, quiet: .milliseconds(25), limit: min(deadline, ContinuousClock.now + .milliseconds(200)))
+            // not read as a state: `quiet` without output (25 ms by default), at most 200 ms.
+            // A `wake` during the pause ends the wait at once (the caller looks at what woke it).
+            if try await client.quiesce(pane.id, quiet: quiet, limit: min(deadline, ContinuousClock.now + .milliseconds(200)),
+                                        wake: wake) { return nil }
             let seen = client.outputCount(pane.id)
             let current = try await capture(pane, joinWrappedLines: joinWrappedLines)
             if condition(current) { return current }

@@ -298,12 +298,13 @@ final class TmuxControlClient: Sendable {
 
     /// Waits until `%output` for `pane` has been seen more than `count` times in all, reading in
     /// short slices so commands from other tasks get their turn in between.
-    /// - Parameter wake: Checked between slices (then 10 ms long); true ends the wait early.
+    /// - Parameter wake: Checked between slices (then 3 ms long, so a signal is seen within a few
+    ///   milliseconds); true ends the wait early.
     /// - Returns: True on output, false when `deadline` passes first or `wake` says so.
     /// - Throws: ``Failure`` when the client ended.
     func waitForOutput(_ pane: String, after count: UInt64, deadline: ContinuousClock.Instant,
                        wake: (@Sendable () -> Bool)? = nil) async throws -> Bool {
-        let slice = wake == nil ? Duration.milliseconds(50) : .milliseconds(10)
+        let slice = wake == nil ? Duration.milliseconds(50) : .milliseconds(3)
         while true {
             if outputCount(pane) > count { return true }
             if let wake, wake() { return false }
@@ -332,12 +333,16 @@ final class TmuxControlClient: Sendable {
 
     /// Reads what has already arrived; then, while `pane` was written to less than `quiet` ago,
     /// waits for the writes to pause (until `limit` at most).
-    func quiesce(_ pane: String, quiet: Duration, limit: ContinuousClock.Instant) async throws {
+    /// - Returns: True when `wake` ended the wait first (the caller then looks at what woke it).
+    @discardableResult
+    func quiesce(_ pane: String, quiet: Duration, limit: ContinuousClock.Instant,
+                 wake: (@Sendable () -> Bool)? = nil) async throws -> Bool {
         _ = try await waitForOutput(pane, after: outputCount(pane), deadline: min(limit, ContinuousClock.now + .milliseconds(2)))
         while true {
+            if let wake, wake() { return true }
             guard let last = state.withLock({ $0.lastOutput[pane] }), ContinuousClock.now - last < quiet,
-                  ContinuousClock.now < limit else { return }
-            _ = try await waitForOutput(pane, after: outputCount(pane), deadline: min(limit, last + quiet))
+                  ContinuousClock.now < limit else { return false }
+            _ = try await waitForOutput(pane, after: outputCount(pane), deadline: min(limit, last + quiet), wake: wake)
         }
     }
 

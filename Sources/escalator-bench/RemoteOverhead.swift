@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Remote
 import Routing
+import Synchronization
 
 /// Escalation overhead over SSH: the real `AgentDriver` (libssh2, persistent tmux control
 /// client, the production `ClaudeCodeProfile`) asking an agent N questions. The agent is either
@@ -12,8 +13,13 @@ import Routing
 /// `.ci/bench-remote-real.sh`, which subtracts the time the stand-in spent serving each question,
 /// read from its log, using the wall-clock window printed here).
 ///
-/// One line per question: `question N total_ms T start_ms S end_ms E` (S and E: wall-clock epoch
-/// milliseconds, the same clock as the stand-in's `received_at_ms` / `finished_at_ms`).
+/// One line per question: `question N total_ms T start_ms S end_ms E source SOURCE enter_ms N ended_ms D ready_ms R answer "…"`
+/// (S, E, N, D and R: wall-clock epoch milliseconds, the same clock as the stand-in's `received_at_ms` /
+/// `finished_at_ms`; N: when the driver pressed Enter after pasting the question; D: when it read the
+/// turn's Stop event, 0 when the turn's end was read from the screen; R: when it found the input box
+/// ready, after the pane lock and the readiness check), so the caller can split the
+/// overhead into escalator's steps and the CLI's own work between Enter and its request and between
+/// the response's end and its Stop hook.
 struct RemoteOverhead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remote-overhead")
 
@@ -60,7 +66,9 @@ struct RemoteOverhead: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let quiet = trace ? Logger(label: "bench") { _ in EpochTraceLogHandler() } : Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        let stages = StageClock()
+        let trace = self.trace
+        let quiet = Logger(label: "bench") { _ in StageLogHandler(clock: stages, trace: trace) }
         let configuration = SSHConfiguration(host: host, port: port, user: user, identityFiles: [key], agentSocket: "",
                                              sshConfigPath: "", userKnownHostsFile: knownHosts,
                                              projectKnownHostsFile: knownHosts, connectTimeout: .seconds(10))
@@ -86,6 +94,7 @@ struct RemoteOverhead: AsyncParsableCommand {
             _ = try await driver.ask("Warm-up question number 0?")
             var totals: [Double] = []
             for index in 1...max(1, questions) {
+                stages.reset()
                 let wallStart = Self.epochMs()
                 let start = ContinuousClock.now
                 let answer = try await driver.ask("Benchmark question number \(index): what is \(index) plus \(index)?")
@@ -94,7 +103,10 @@ struct RemoteOverhead: AsyncParsableCommand {
                 guard !answer.text.isEmpty else { throw ValidationError("question \(index) got an empty answer") }
                 totals.append(total)
                 print("question \(index) total_ms \(String(format: "%.1f", total)) start_ms \(String(format: "%.1f", wallStart)) "
-                      + "end_ms \(String(format: "%.1f", wallEnd)) source \(answer.answerSource.rawValue) answer \(answer.text.debugDescription)")
+                      + "end_ms \(String(format: "%.1f", wallEnd)) source \(answer.answerSource.rawValue) "
+                      + "enter_ms \(String(format: "%.1f", stages.enter ?? 0)) ended_ms \(String(format: "%.1f", stages.ended ?? 0)) "
+                      + "ready_ms \(String(format: "%.1f", stages.ready ?? 0)) "
+                      + "answer \(answer.text.debugDescription)")
             }
             let stats = tmux.controlStatistics
             print("escalator_totals_ms \(totals.map { String(format: "%.1f", $0) }.joined(separator: " "))")
@@ -122,8 +134,42 @@ struct RemoteOverhead: AsyncParsableCommand {
     }
 }
 
-/// `--trace`: one stderr line per log record, `epoch_ms message metadata`, every level.
-struct EpochTraceLogHandler: LogHandler {
+/// The epoch ms of the driver steps a question's time is split at: the input box found ready, the
+/// first Enter after the question's paste, and the read of the turn's Stop event (from the
+/// driver's own log records).
+final class StageClock: Sendable {
+    private struct Stamps {
+        var ready: Double?
+        var pasted = false
+        var enter: Double?
+        var ended: Double?
+    }
+    private let stamps = Mutex(Stamps())
+
+    var ready: Double? { stamps.withLock { $0.ready } }
+    var enter: Double? { stamps.withLock { $0.enter } }
+    var ended: Double? { stamps.withLock { $0.ended } }
+
+    func reset() { stamps.withLock { $0 = Stamps() } }
+
+    func note(_ message: String, _ metadata: Logger.Metadata, at ms: Double) {
+        stamps.withLock { stamps in
+            switch message {
+            case "input box ready" where stamps.ready == nil: stamps.ready = ms
+            case "pasted": stamps.pasted = true
+            case "pressed" where stamps.pasted && stamps.enter == nil && metadata["key"]?.description == "Enter": stamps.enter = ms
+            case "turn ended (Stop hook)": stamps.ended = ms
+            default: break
+            }
+        }
+    }
+}
+
+/// Feeds the ``StageClock``; with `--trace`, also one stderr line per log record,
+/// `epoch_ms message metadata`, every level.
+struct StageLogHandler: LogHandler {
+    let clock: StageClock
+    let trace: Bool
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -133,9 +179,12 @@ struct EpochTraceLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        let now = RemoteOverhead.epochMs()
+        clock.note(event.message.description, event.metadata ?? [:], at: now)
+        guard trace else { return }
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = String(format: "%.1f", RemoteOverhead.epochMs()) + " trace \(event.message) \(fields)\n"
+        let text = String(format: "%.1f", now) + " trace \(event.message) \(fields)\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

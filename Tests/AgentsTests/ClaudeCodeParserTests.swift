@@ -44,7 +44,7 @@ struct ClaudeCodeParserTests {
     @Test func submissionPastesShortPromptsAsTheyAreAndMultiLine() {
         // Every question goes in as one bracketed paste (never typed as keys), then Enter.
         let short = profile.submission(for: "What is 2+2?")
-        #expect(short.steps == [.paste("What is 2+2?"), .pause(.milliseconds(150)), .key(.enter)])
+        #expect(short.steps == [.paste("What is 2+2?"), .untilShown(.milliseconds(150)), .key(.enter)])
         #expect(short.form == .plain)
         let multi = profile.submission(for: "line one\nline two")
         #expect(multi.steps.first == .paste("line one\nline two"))

@@ -536,7 +536,7 @@ final class SimSession: @unchecked Sendable {
             case .paste(let text): try await tmux.paste(text, into: pane)
             case .type(let text): try await tmux.type(text, into: pane)
             case .key(let key): if let k = TmuxKey(name: key.tmuxName) { try await press(k) }
-            case .pause(let duration): try await Task.sleep(for: duration)
+            case .pause(let duration), .untilShown(let duration): try await Task.sleep(for: duration)
             }
         }
     }

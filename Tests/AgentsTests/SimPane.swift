@@ -67,7 +67,7 @@ final class SimPane: @unchecked Sendable {
             case .type(let text): try type(text)
             case .paste(let text): try paste(text)
             case .key(let key): try self.key(key.tmuxName)
-            case .pause(let duration): try await Task.sleep(for: duration)
+            case .pause(let duration), .untilShown(let duration): try await Task.sleep(for: duration)
             }
         }
     }

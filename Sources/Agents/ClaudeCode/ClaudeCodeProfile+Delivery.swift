@@ -46,17 +46,18 @@ extension ClaudeCodeProfile {
         return text.utf16.count > placeholderCharacters || lineFeeds > placeholderLineFeeds ? .pasted : .plain
     }
 
-    /// One bracketed paste of the question (guarded when needed), a pause, then Enter.
+    /// One bracketed paste of the question (guarded when needed), a wait until the input box
+    /// shows it (at most `enterDelay`), then Enter.
     public func submission(for prompt: String) -> Submission {
         let text = Self.normalised(prompt)
         let form = Self.deliveryForm(of: text)
         let pasted = form == .guardedPaste ? "\n\n\n" + text : text
-        return Submission(prompt: prompt, text: pasted, steps: [.paste(pasted), .pause(enterDelay), .key(.enter)], form: form)
+        return Submission(prompt: prompt, text: pasted, steps: [.paste(pasted), .untilShown(enterDelay), .key(.enter)], form: form)
     }
 
     /// A slash command the driver itself runs (`/clear`, `/model opus`): pasted as the
-    /// composer's text, a pause, then Enter.
+    /// composer's text, a wait until the input box shows it (at most `enterDelay`), then Enter.
     public func command(_ line: String) -> Submission {
-        Submission(prompt: line, text: line, steps: [.paste(line), .pause(enterDelay), .key(.enter)])
+        Submission(prompt: line, text: line, steps: [.paste(line), .untilShown(enterDelay), .key(.enter)])
     }
 }

@@ -10,7 +10,8 @@ public struct ClaudeCodeProfile: AgentProfile {
 
     /// Quiet period before `idle` is trusted (ccmanager uses 1.5 s, agentapi 2 s).
     public var settleTime: Duration
-    /// Pause between the text and Enter, so Enter is not taken as a newline.
+    /// The longest wait between the text and Enter for the input box to show the text (so Enter
+    /// is not taken as a newline): Enter is pressed as soon as it shows, at this time otherwise.
     public var enterDelay: Duration
 
     public init(settleTime: Duration = .milliseconds(1500), enterDelay: Duration = .milliseconds(150)) {

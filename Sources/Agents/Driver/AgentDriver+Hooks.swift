@@ -10,6 +10,19 @@ extension AgentDriver {
         return try await tmux.userOption(Self.hooksOption, of: pane) == "1"
     }
 
+    /// True when the session's last prompt (its UserPromptSubmit on record) has its Stop or
+    /// StopFailure event on record: the agent's last turn is over.
+    func lastTurnEnded() async throws -> Bool {
+        guard let submitted = try await tmux.globalOption(hookSpool.optionName(.userPromptSubmit)).flatMap(HookEvent.init(json:)),
+              let promptID = submitted.promptID else { return false }
+        for kind in [HookEvent.Kind.stop, .stopFailure] {
+            if let end = try await tmux.globalOption(hookSpool.optionName(kind)).flatMap(HookEvent.init(json:)), end.promptID == promptID {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Whether the prompt the agent accepted is the one sent: equal, or (for a question that
     /// went in as pasted content) holding the sent text whole.
     static func accepted(_ prompt: String, matches submission: Submission) -> Bool {

@@ -45,16 +45,14 @@ extension AgentDriver {
         guard let priceBook, let version, priceBook.entry(agent: profile.name, version: version) == nil,
               let open = profile.modelCommand(nil) else { return }
         do {
-            try await perform(profile.command(open).steps, in: pane)
-            let opened = try await tmux.waitForScreen(in: pane, timeout: .seconds(15)) { [profile] capture in
-                profile.parse(capture).picker != nil
+            try await submit(profile.command(open), in: pane)
+            let picker = try await waitIfAny("the model picker", in: pane, timeout: .seconds(15)) { [profile] capture in
+                profile.parse(capture).picker.map { .done($0) } ?? .wait()
             }
-            if let opened, let picker = profile.parse(opened).picker {
-                try recordPrices(of: picker, version: version)
-            }
+            if let picker { try recordPrices(of: picker, version: version) }
             try await perform(profile.cancelSteps, in: pane)
-            _ = try await tmux.waitForScreen(in: pane, timeout: .seconds(10)) { [profile] capture in
-                profile.parse(capture).picker == nil
+            _ = try await waitIfAny("the model picker to close", in: pane, timeout: .seconds(10)) { [profile] capture in
+                profile.parse(capture).picker == nil ? .done(()) : .wait()
             }
         } catch {
             logger.debug("could not read the model picker's prices", metadata: ["session": "\(spec.name)", "error": "\(error)"])

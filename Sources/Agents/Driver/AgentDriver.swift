@@ -31,6 +31,8 @@ public struct AgentDriver: Sendable {
     /// How long an answer that looks finished on screen waits for the Stop hook that the turn's
     /// UserPromptSubmit hook promised, before the screen's reading is taken.
     static let hookGrace = Duration.milliseconds(1500)
+    /// How long the question may sit in the input box after Enter before Enter is pressed once more.
+    static let enterRetryAfter = Duration.milliseconds(400)
 
     public init(tmux: Tmux, profile: any AgentProfile, spec: AgentSessionSpec, policy: AgentPolicy,
                 priceBook: ModelPriceBook? = nil, logger: Logger = Logger(label: "escalator.agent")) {
@@ -93,13 +95,17 @@ public struct AgentDriver: Sendable {
         return try await tmux.withPaneLock(pane, timeout: policy.answerTimeout) {
             do {
                 var permissions: [String] = []
-                try await waitUntilReady(pane, permissions: &permissions)
+                let hooked = try await hooksActive(pane)
+                // After a turn whose end the hooks reported, an idle screen is the end's last frame:
+                // no settle needed to trust it.
+                let ended = hooked ? try await lastTurnEnded() : false
+                try await waitUntilReady(pane, permissions: &permissions, settle: !ended)
                 try await emptyComposer(pane)
+                logger.debug("input box ready", metadata: ["session": "\(spec.name)"])
                 if let model = spec.model { try await ensureModel(model, pane: pane, permissions: &permissions) }
                 if policy.clearBeforeQuestion { try await clear(pane, permissions: &permissions) }
                 let costBefore = policy.readCost ? try await readCost(pane, permissions: &permissions) : nil
                 let first = profile.submission(for: question)
-                let hooked = try await hooksActive(pane)
                 // The transcript is read through the host's shell after the turn: start it meanwhile.
                 async let shellReady: Void = hooked ? tmux.hostShell.warm() : ()
                 var accepted: HookEvent?
@@ -171,7 +177,7 @@ public struct AgentDriver: Sendable {
             hooks = HookTurn(spool: hookSpool, watcher: await tmux.signalWatcher(channel: hookSpool.channel, session: spec.name),
                              submission: submission, sessionReports: try await HookTurn.sessionReports(hookSpool, tmux: tmux))
         }
-        try await perform(submission.steps, in: pane)
+        try await submit(submission, in: pane)
         let tmux = self.tmux
         let interrupt = profile.cancelSteps
         return try await withTaskCancellationHandler {
@@ -187,11 +193,14 @@ public struct AgentDriver: Sendable {
     /// After the answer: no dialog left open and an empty input box, so the next question
     /// starts from the state escalator expects.
     private func restore(_ pane: TmuxPane) async throws {
-        let state = profile.parse(try await tmux.capture(pane))
+        let capture = try await tmux.capture(pane)
+        let state = profile.parse(capture)
         if state.isBlocking && state.kind != .permission {
             try await perform(profile.cancelSteps, in: pane)
+            try await emptyComposer(pane)
+        } else {
+            try await emptyComposer(pane, showing: capture)
         }
-        try await emptyComposer(pane)
     }
 
     /// A tmux failure means the agent exited only if its session is gone; otherwise (a dropped
@@ -206,7 +215,7 @@ public struct AgentDriver: Sendable {
     /// Called when reading the screen failed mid-turn. If the session still exists (the transport
     /// reconnected), reading goes on: the question was already typed and is never typed again.
     /// If it is gone, the agent crashed. After three failures in one turn the error stands.
-    private func recover(from error: any Error, failures: inout Int) async throws {
+    func recover(from error: any Error, failures: inout Int) async throws {
         failures += 1
         logger.debug("reading the screen failed; checking the session", metadata: ["error": "\(error)", "failures": "\(failures)"])
         guard failures <= 3, error is RemoteError else { throw error }
@@ -215,7 +224,7 @@ public struct AgentDriver: Sendable {
         if !exists { throw AgentError(code: .crashed, message: "\(error)", session: spec.name) }
     }
 
-    private func capture(_ pane: TmuxPane, failures: inout Int) async throws -> String {
+    func capture(_ pane: TmuxPane, failures: inout Int) async throws -> String {
         while true {
             do { return try await tmux.capture(pane) } catch { try await recover(from: error, failures: &failures) }
         }
@@ -228,14 +237,16 @@ public struct AgentDriver: Sendable {
 
     // MARK: Waiting on the screen
 
-    /// Waits for the input box (idle), answering the trust dialog and permission prompts.
-    func waitUntilReady(_ pane: TmuxPane, permissions: inout [String]) async throws {
+    /// Waits for the input box (idle), answering the trust dialog and permission prompts; with
+    /// `settle`, an idle screen must stay still for the profile's settle time first.
+    func waitUntilReady(_ pane: TmuxPane, permissions: inout [String], settle: Bool = true) async throws {
         // An agent whose last turn already settled shows its idle composer: no need to settle again.
         // An API error row left by the previous turn does not block the composer: the agent takes
         // the next prompt (that is how a retry after an error works).
         if profile.detectsReadiness, [.idle, .error].contains(profile.parse(try await tmux.capture(pane)).kind) { return }
         let readinessVisible = profile.detectsReadiness
-        _ = try await waitFor(pane, submission: nil, timeout: policy.startTimeout, permissions: &permissions) { state, _ in
+        _ = try await waitForState("ready input box", in: pane, submission: nil, timeout: policy.startTimeout, settle: settle,
+                                   permissions: &permissions) { state, _ in
             state.kind == .idle || state.kind == .error || (!readinessVisible && state.kind == .unknown)
         }
     }
@@ -246,8 +257,8 @@ public struct AgentDriver: Sendable {
     func waitForTurnEnd(_ pane: TmuxPane, submission: Submission, hooks: inout HookTurn?,
                         permissions: inout [String]) async throws -> ScreenState {
         do {
-            return try await waitFor(pane, submission: submission, timeout: policy.answerTimeout, hooks: &hooks,
-                                     permissions: &permissions) { _, anchored in
+            return try await waitForState("end of turn", in: pane, submission: submission, timeout: policy.answerTimeout,
+                                          hooks: &hooks, permissions: &permissions) { _, anchored in
                 guard let anchored, anchored.promptEchoed != false else { return false }
                 // A completion row after our echo ends the turn even with no answer text (a model
                 // can stop at once): waiting on would only run into the answer timeout.
@@ -266,33 +277,36 @@ public struct AgentDriver: Sendable {
     func interruptTurn(_ pane: TmuxPane) async throws {
         logger.debug("interrupting the agent's turn", metadata: ["session": "\(spec.name)"])
         try await perform(profile.cancelSteps, in: pane)
-        _ = try await tmux.waitForScreen(in: pane, timeout: .seconds(5)) { [profile] capture in
-            profile.parse(capture).kind != .busy
+        _ = try await waitIfAny("end of the interrupted turn", in: pane, timeout: .seconds(5)) { capture in
+            profile.parse(capture).kind != .busy ? .done(capture) : .wait()
         }
         try await emptyComposer(pane)
     }
 
-    /// The one wait loop: capture the screen, answer blocking prompts by policy, stop watching
-    /// API retries once the pattern is clear, press Enter once more if it did not take, and
-    /// return once `done` holds (given the visible state, and — with a submission, when the
-    /// visible screen looks finished — the state read from the whole scrollback anchored on
-    /// our echo) and the screen has been still for the settle time.
-    private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, permissions: inout [String],
-                         done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
+    /// Waits on the screen (through ``waitFor(_:in:timeout:from:quiet:look:)``): answers blocking prompts
+    /// by policy, stops watching API retries once the pattern is clear, presses Enter once more if
+    /// it did not take, and returns once `done` holds (given the visible state, and — with a
+    /// submission, when the visible screen looks finished — the state read from the whole
+    /// scrollback anchored on our echo) and the screen has been still for the settle time. With
+    /// hooks, the turn's Stop event ends the wait at once (the exact answer).
+    private func waitForState(_ what: String, in pane: TmuxPane, submission: Submission?, timeout: Duration, settle: Bool = true,
+                              permissions: inout [String], done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
         var hooks: HookTurn?
-        return try await waitFor(pane, submission: submission, timeout: timeout, hooks: &hooks, permissions: &permissions, done: done)
+        return try await waitForState(what, in: pane, submission: submission, timeout: timeout, settle: settle, hooks: &hooks,
+                                      permissions: &permissions, done: done)
     }
 
-    private func waitFor(_ pane: TmuxPane, submission: Submission?, timeout: Duration, hooks: inout HookTurn?,
-                         permissions: inout [String], done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
-        let deadline = ContinuousClock.now + timeout
-        var failures = 0
-        var capture = try await self.capture(pane, failures: &failures)
+    private func waitForState(_ what: String, in pane: TmuxPane, submission: Submission?, timeout: Duration, settle: Bool = true,
+                              hooks: inout HookTurn?, permissions: inout [String],
+                              done: (ScreenState, ScreenState?) -> Bool) async throws -> ScreenState {
         var resubmitted = false
         let submittedAt = ContinuousClock.now
         var dismissed = 0
         var screenDoneAt: ContinuousClock.Instant?
-        while true {
+        // Without a settle (the hooks reported the turn's end), any frame may show the idle box:
+        // captured without waiting for the pane's output to pause.
+        return try await waitFor(what, in: pane, timeout: timeout, quiet: settle ? Tmux.outputQuiet : .zero) {
+            capture -> ScreenLook<ScreenState> in
             if var turn = hooks {
                 let outcome = try await turn.poll(tmux)
                 hooks = turn
@@ -302,7 +316,7 @@ public struct AgentDriver: Sendable {
                     var state = ScreenState(kind: .idle, answer: event.lastAssistantMessage ?? "", detail: "Stop hook", promptEchoed: true)
                     state.turnCompleted = true
                     state.source = .hook
-                    return state
+                    return .done(state)
                 case .failed(let event)?:
                     throw Self.hookFailure(event, session: spec.name)
                 case nil:
@@ -311,17 +325,19 @@ public struct AgentDriver: Sendable {
             }
             let state = profile.parse(capture)
             var anchored: ScreenState?
+            // A spinner redraws often; a blocked-but-static screen is still re-read each second.
+            var recheck = Duration.seconds(1)
             switch state.kind {
             case .limit:
                 throw usageLimitError(state)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
-                capture = try await untilClosed(.permission, pane: pane, since: capture)
-                continue
+                try await untilClosed(.permission, pane: pane, since: capture)
+                return .wait(recheck: .zero)
             case .dialog:
                 try await answerDialog(state, pane: pane, dismissed: &dismissed)
-                capture = try await untilClosed(.dialog, pane: pane, since: capture)
-                continue
+                try await untilClosed(.dialog, pane: pane, since: capture)
+                return .wait(recheck: .zero)
             case .busy:
                 // Claude Code 2.1.332 shows a bare "API error" on its first two retry rows and the
                 // status (429, 529, …) from the third: wait for a row that names the cause, but
@@ -336,12 +352,15 @@ public struct AgentDriver: Sendable {
                 if let submission {
                     let composer = profile.composerText(capture) ?? ""
                     let pending = Self.holds(composer, submission)
-                    if pending && !resubmitted && ContinuousClock.now - submittedAt > .milliseconds(400) {
+                    let sinceSubmit = ContinuousClock.now - submittedAt
+                    if pending && !resubmitted && sinceSubmit > Self.enterRetryAfter {
                         // The text is in the input box but Enter did not take: press it once more
                         // (the question itself is never typed again).
                         resubmitted = true
                         logger.debug("prompt not submitted yet; pressing Enter again", metadata: ["session": "\(spec.name)"])
                         try await perform([.key(.enter)], in: pane)
+                    } else if pending && !resubmitted {
+                        recheck = Self.enterRetryAfter - sinceSubmit
                     } else if !pending {
                         let whole = try await scrollback(pane)
                         var read = profile.parse(whole, after: submission)
@@ -372,45 +391,20 @@ public struct AgentDriver: Sendable {
             default:
                 break
             }
-            if done(state, anchored), let turn = hooks, turn.expectsStop, !(anchored ?? state).interrupted,
-               ContinuousClock.now - (screenDoneAt ?? ContinuousClock.now) < Self.hookGrace {
+            if done(state, anchored), let turn = hooks, turn.expectsStop, !(anchored ?? state).interrupted {
                 // The hooks run for this turn: their Stop event (the exact answer) is due; the
-                // screen's reading is taken only if it does not come.
-                if screenDoneAt == nil { screenDoneAt = ContinuousClock.now }
-            } else if done(state, anchored) {
-                if hooks?.expectsStop == true {
-                    logger.debug("no Stop hook event; the answer is read from the screen", metadata: ["session": "\(spec.name)"])
-                }
+                // screen's reading is taken only if it does not come within the grace.
+                let since = screenDoneAt ?? ContinuousClock.now
+                screenDoneAt = since
+                let left = Self.hookGrace - (ContinuousClock.now - since)
+                if left > .zero { return .wait(recheck: left, wake: turn.wake) }
+                logger.debug("no Stop hook event; the answer is read from the screen", metadata: ["session": "\(spec.name)"])
+            }
+            if done(state, anchored) {
                 // Settle: the screen must stay unchanged before the answer is trusted.
-                let changed: String?
-                do { changed = try await tmux.waitForChange(in: pane, since: capture, timeout: profile.settleTime) } catch {
-                    try await recover(from: error, failures: &failures)
-                    capture = try await self.capture(pane, failures: &failures)
-                    continue
-                }
-                guard let changed else { return anchored ?? state }
-                capture = changed
-                continue
+                return settle ? .doneWhenStill(anchored ?? state, quiet: profile.settleTime) : .done(anchored ?? state)
             }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                logger.debug("no end of turn; the screen at the deadline", metadata: [
-                    "session": "\(spec.name)", "echoed": "\(anchored?.promptEchoed.map(String.init(describing:)) ?? "not read")",
-                    "screen": "\(PaneText.lines(capture).suffix(20).joined(separator: "\n"))"])
-                throw AgentError(code: .timeout, message: "no end of turn within \(timeout); last state \(state.kind)"
-                                 + (state.detail.map { " (\($0))" } ?? ""), session: spec.name)
-            }
-            // A spinner redraws often; cap each wait so blocked-but-static screens are re-read.
-            do {
-                let slice = screenDoneAt == nil ? Duration.seconds(1) : .milliseconds(100)
-                if let next = try await tmux.waitForChange(in: pane, since: capture, timeout: min(remaining, slice), wake: hooks?.wake) {
-                    capture = next
-                    continue
-                }
-            } catch {
-                try await recover(from: error, failures: &failures)
-            }
-            capture = try await self.capture(pane, failures: &failures)
+            return .wait(recheck: recheck, wake: hooks?.wake)
         }
     }
 
@@ -441,13 +435,15 @@ public struct AgentDriver: Sendable {
     /// the last question back into it), so nothing is ever appended to old text. Text that the
     /// delete keys do not change is the box's own dim hint ("Resend your message to try again"),
     /// not input.
-    func emptyComposer(_ pane: TmuxPane) async throws {
-        var capture = try await tmux.capture(pane)
+    /// - Parameter showing: The pane's capture when the caller has just taken one.
+    func emptyComposer(_ pane: TmuxPane, showing current: String? = nil) async throws {
+        var capture: String
+        if let current { capture = current } else { capture = try await tmux.capture(pane) }
         for _ in 0..<12 {
             guard let text = profile.composerText(capture), !text.isEmpty else { return }
             logger.debug("emptying the input box", metadata: ["session": "\(spec.name)", "chars": "\(text.count)"])
             try await perform(profile.clearComposerSteps, in: pane)
-            if let changed = try await tmux.waitForChange(in: pane, since: capture, timeout: .milliseconds(300)) {
+            if let changed = try await waitForChange("the input box to change", in: pane, since: capture, timeout: .milliseconds(300)) {
                 capture = changed
             } else {
                 capture = try await tmux.capture(pane)
@@ -459,15 +455,10 @@ public struct AgentDriver: Sendable {
 
     /// After answering a menu, waits until the screen no longer shows it, so the same menu is
     /// never answered twice from a capture taken before the keys took effect.
-    private func untilClosed(_ kind: ScreenState.Kind, pane: TmuxPane, since before: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(5)
-        var capture = before
-        while ContinuousClock.now < deadline {
-            guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
-            capture = next
-            if profile.parse(capture).kind != kind { return capture }
+    private func untilClosed(_ kind: ScreenState.Kind, pane: TmuxPane, since before: String) async throws {
+        _ = try await waitIfAny("the \(kind) to close", in: pane, timeout: .seconds(5), from: before) { capture in
+            capture != before && profile.parse(capture).kind != kind ? .done(()) : .wait()
         }
-        return try await tmux.capture(pane)
     }
 
     private func answerPermission(_ state: ScreenState, pane: TmuxPane, permissions: inout [String]) async throws {
@@ -543,7 +534,7 @@ public struct AgentDriver: Sendable {
         if (try? await tmux.userOption(Self.modelOption, of: pane)) == alias { return }
         guard let command = profile.modelCommand(alias) else { return }
         let before = try await tmux.capture(pane)
-        try await perform(profile.command(command).steps, in: pane)
+        try await submit(profile.command(command), in: pane)
         var result = try await waitForModelResult(pane, since: before, permissions: &permissions)
         if case .rejected = result ?? .rejected(message: "no answer") {
             result = try await switchWithPicker(alias, pane: pane, permissions: &permissions)
@@ -571,9 +562,9 @@ public struct AgentDriver: Sendable {
     private func switchWithPicker(_ alias: String, pane: TmuxPane, permissions: inout [String]) async throws -> ModelSwitchResult? {
         guard let open = profile.modelCommand(nil) else { return nil }
         let before = try await tmux.capture(pane)
-        try await perform(profile.command(open).steps, in: pane)
-        let opened = try await tmux.waitForScreen(in: pane, timeout: .seconds(15)) { [profile] capture in
-            profile.parse(capture).picker != nil
+        try await submit(profile.command(open), in: pane)
+        let opened = try await waitIfAny("the model picker", in: pane, timeout: .seconds(15)) { capture in
+            profile.parse(capture).picker != nil ? .done(capture) : .wait()
         }
         guard let opened, let picker = profile.parse(opened).picker else { return nil }
         try? recordPrices(of: picker, version: await knownVersion(pane))
@@ -588,20 +579,19 @@ public struct AgentDriver: Sendable {
     }
 
     private func waitForModelResult(_ pane: TmuxPane, since before: String, permissions: inout [String]) async throws -> ModelSwitchResult? {
-        let deadline = ContinuousClock.now + .seconds(15)
-        var capture = before
         var dismissed = 0
-        while ContinuousClock.now < deadline {
-            guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
-            capture = next
+        let result = try await waitIfAny("the model switch's result", in: pane, timeout: .seconds(15), from: before) {
+            capture -> ScreenLook<ModelSwitchResult> in
+            guard capture != before else { return .wait() }
             let state = profile.parse(capture)
             if state.kind == .dialog, state.dialogKind == .switchModel {
                 try await answerDialog(state, pane: pane, dismissed: &dismissed)
-                continue
+                return .wait()
             }
-            if let result = profile.modelSwitchResult(newPart(of: capture, since: before)) { return result }
+            return profile.modelSwitchResult(newPart(of: capture, since: before)).map { .done($0) } ?? .wait()
         }
-        return profile.modelSwitchResult(newPart(of: capture, since: before))
+        if let result { return result }
+        return profile.modelSwitchResult(newPart(of: try await tmux.capture(pane), since: before))
     }
 
     /// The lines of `capture` below what `before` already showed (so an old confirmation line
@@ -610,8 +600,12 @@ public struct AgentDriver: Sendable {
         let old = Set(before.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty })
         let lines = capture.split(separator: "\n", omittingEmptySubsequences: false)
-        // Keep from the first line that was not on the old screen.
-        guard let first = lines.firstIndex(where: { !old.contains($0.trimmingCharacters(in: .whitespaces)) }) else { return "" }
+        // Keep from the first line with text that was not on the old screen (blank lines say nothing:
+        // taken as new, they would bring back an old report below them).
+        guard let first = lines.firstIndex(where: {
+            let text = $0.trimmingCharacters(in: .whitespaces)
+            return !text.isEmpty && !old.contains(text)
+        }) else { return "" }
         return lines[first...].joined(separator: "\n")
     }
 
@@ -619,19 +613,18 @@ public struct AgentDriver: Sendable {
     func readCost(_ pane: TmuxPane, permissions: inout [String]) async throws -> Double? {
         guard let command = profile.costCommand else { return nil }
         let before = try await tmux.capture(pane)
-        try await perform(profile.command(command).steps, in: pane)
-        let deadline = ContinuousClock.now + .seconds(15)
-        var capture = before
-        while ContinuousClock.now < deadline {
-            guard let next = try await tmux.waitForChange(in: pane, since: capture, timeout: deadline - .now) else { break }
-            capture = next
-            if let total = profile.totalCost(newPart(of: capture, since: before)) {
-                try await waitUntilReady(pane, permissions: &permissions)
-                return total
-            }
+        try await submit(profile.command(command), in: pane)
+        let total = try await waitIfAny("the cost report", in: pane, timeout: .seconds(15), from: before) {
+            capture -> ScreenLook<Double> in
+            guard capture != before else { return .wait() }
+            return profile.totalCost(newPart(of: capture, since: before)).map { .done($0) } ?? .wait()
         }
-        logger.debug("no cost report on screen", metadata: ["session": "\(spec.name)"])
-        return nil
+        guard let total else {
+            logger.debug("no cost report on screen", metadata: ["session": "\(spec.name)"])
+            return nil
+        }
+        try await waitUntilReady(pane, permissions: &permissions)
+        return total
     }
 
     /// The profile's clear command (`/clear`), then wait until the composer is back; nothing for
@@ -639,8 +632,8 @@ public struct AgentDriver: Sendable {
     func clear(_ pane: TmuxPane, permissions: inout [String]) async throws {
         guard let command = profile.clearCommand else { return }
         let before = try await tmux.capture(pane)
-        try await perform(profile.command(command).steps, in: pane)
-        _ = try await tmux.waitForChange(in: pane, since: before, timeout: .seconds(5))
+        try await submit(profile.command(command), in: pane)
+        _ = try await waitForChange("the screen to change after \(command)", in: pane, since: before, timeout: .seconds(5))
         try await waitUntilReady(pane, permissions: &permissions)
     }
 
@@ -649,6 +642,15 @@ public struct AgentDriver: Sendable {
     /// Performs input steps through the `Tmux` API: pastes are byte-exact bracketed pastes,
     /// keys are named keys, never text.
     func perform(_ steps: [InputStep], in pane: TmuxPane) async throws {
+        try await perform(steps, in: pane, showing: nil)
+    }
+
+    /// Performs `submission`'s steps; its `untilShown` step waits until the input box holds it.
+    func submit(_ submission: Submission, in pane: TmuxPane) async throws {
+        try await perform(submission.steps, in: pane, showing: submission)
+    }
+
+    private func perform(_ steps: [InputStep], in pane: TmuxPane, showing submission: Submission?) async throws {
         for step in steps {
             switch step {
             case .type(let text):
@@ -660,6 +662,13 @@ public struct AgentDriver: Sendable {
                 try await tmux.press(tmuxKey, in: pane)
             case .pause(let duration):
                 try await Task.sleep(for: duration)
+            case .untilShown(let limit):
+                // At the limit the next step goes ahead anyway, as after a pause of that length.
+                _ = try await waitIfAny("the input box to show the text", in: pane, timeout: limit, quiet: .zero) { capture in
+                    let composer = profile.composerText(capture) ?? ""
+                    let shown = submission.map { Self.holds(composer, $0) } ?? !composer.isEmpty
+                    return shown ? .done(()) : .wait()
+                }
             }
         }
     }

@@ -32,6 +32,10 @@ public enum InputStep: Sendable, Equatable {
     case key(AgentKey)
     /// Wait before the next step (for example between text and Enter).
     case pause(Duration)
+    /// Wait until the agent's input box shows the text just pasted or typed (the agent has taken
+    /// it in, so the next key is not read as part of it), for at most the given time: an event
+    /// on the screen, not a fixed pause.
+    case untilShown(Duration)
 }
 
 /// A prompt ready to send: the steps to perform, and what `parse` needs to find the answer.
