@@ -18,10 +18,15 @@ extension AgentDriver {
         guard let path = accepted.transcriptPath, !path.isEmpty else { return nil }
         let deadline = ContinuousClock.now + Self.transcriptSettle
         var last: TranscriptTurn?
+        // What was read so far, and where it ends: a second look reads only what was appended.
+        var bytes: [UInt8] = []
+        var end = 0
         while true {
             do {
-                if let file = try await tmux.hostShell.read(path) {
-                    last = TranscriptTurn(jsonl: String(decoding: file.bytes, as: UTF8.self), promptID: accepted.promptID,
+                if let file = try await tmux.hostShell.read(path, from: end) {
+                    if file.offset == end { bytes += file.bytes } else { bytes = file.bytes }   // replaced or cut to its tail
+                    end = file.offset + file.bytes.count
+                    last = TranscriptTurn(jsonl: String(decoding: bytes, as: UTF8.self), promptID: accepted.promptID,
                                           prompt: accepted.prompt)
                     if let last, last.isComplete { return last }
                 }
