@@ -266,13 +266,16 @@ public struct Router: Sendable {
             return Produced(text: answer.text, answerTokens: answer.generatedTokens, measuredCost: nil)
         }
         guard let remote else { throw EmptyAnswer(tier: tier, detail: "no remote agent") }
-        let answer = try await remote.driver(for: tier, session: session, continuing: continuing).ask(question)
+        let driver = remote.driver(for: tier, session: session, continuing: continuing)
+        var answer = try await driver.ask(question)
         guard !answer.text.isEmpty else {
             let detail = answer.permissions.isEmpty ? "the agent gave no answer"
                 : "the agent gave no answer (permissions: \(answer.permissions.joined(separator: "; ")))"
             throw EmptyAnswer(tier: tier, detail: detail)
         }
+        // The answer goes out at once; its usage follows from the agent's transcript.
         onText(answer.text)
+        answer = await driver.measureUsage(answer)
         let measurement = remote.measure(answer, tier: tier)
         return Produced(text: answer.text, answerTokens: nil, measuredCost: measurement?.usd ?? answer.costDeltaUsd,
                         measurement: measurement,

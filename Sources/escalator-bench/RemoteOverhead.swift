@@ -13,7 +13,8 @@ import Synchronization
 /// `.ci/bench-remote-real.sh`, which subtracts the time the stand-in spent serving each question,
 /// read from its log, using the wall-clock window printed here).
 ///
-/// One line per question: `question N total_ms T start_ms S end_ms E source SOURCE enter_ms N ended_ms D ready_ms R answer "…"`
+/// One line per question: `question N total_ms T start_ms S end_ms E source SOURCE measured_total_ms M requests K enter_ms N ended_ms D ready_ms R answer "…"`
+/// (T: until the answer; M: until its usage was read from the agent's transcript, K requests)
 /// (S, E, N, D and R: wall-clock epoch milliseconds, the same clock as the stand-in's `received_at_ms` /
 /// `finished_at_ms`; N: when the driver pressed Enter after pasting the question; D: when it read the
 /// turn's Stop event, 0 when the turn's end was read from the screen; R: when it found the input box
@@ -101,9 +102,13 @@ struct RemoteOverhead: AsyncParsableCommand {
                 let total = Self.ms(ContinuousClock.now - start)
                 let wallEnd = Self.epochMs()
                 guard !answer.text.isEmpty else { throw ValidationError("question \(index) got an empty answer") }
+                // As Routing does: the answer first, then its usage from the agent's transcript.
+                let measured = await driver.measureUsage(answer)
+                let measuredTotal = Self.ms(ContinuousClock.now - start)
                 totals.append(total)
                 print("question \(index) total_ms \(String(format: "%.1f", total)) start_ms \(String(format: "%.1f", wallStart)) "
                       + "end_ms \(String(format: "%.1f", wallEnd)) source \(answer.answerSource.rawValue) "
+                      + "measured_total_ms \(String(format: "%.1f", measuredTotal)) requests \(measured.requests.count) "
                       + "enter_ms \(String(format: "%.1f", stages.enter ?? 0)) ended_ms \(String(format: "%.1f", stages.ended ?? 0)) "
                       + "ready_ms \(String(format: "%.1f", stages.ready ?? 0)) "
                       + "answer \(answer.text.debugDescription)")

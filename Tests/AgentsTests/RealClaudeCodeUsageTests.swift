@@ -37,11 +37,31 @@ struct RealClaudeCodeUsageTests {
         let driver = AgentDriver(tmux: base.tmux, profile: base.profile, spec: base.spec, policy: base.policy, priceBook: book,
                                  logger: RealClaudeCode.logger)
 
-        for question in ["How much did this cost? [usage]", "And this one? [usage]"] {
+        var ends: [Int] = []
+        for (index, question) in ["How much did this cost? [usage]", "And this one? [usage]"].enumerated() {
             let before = try real.messages().count
-            let answer = try await driver.ask(question)
-            #expect(answer.text == "Measured.")
+            let returned = try await driver.ask(question)
+            // The answer comes back at the Stop event; its usage is read from the transcript after.
+            #expect(returned.text == "Measured.")
+            #expect(returned.requests.isEmpty)
+            let pending = try #require(returned.pendingUsage, "the answer names the turn whose usage is still to read")
+            let path = try #require(pending.prompts.first?.transcriptPath)
+            if index == 1 {
+                // A recorded end past this turn's prompt (as if the file had been rewritten): the
+                // read finds no prompt after it, and reads the file whole once.
+                let size = try #require(try await real.tmux.hostShell.read(path)).size
+                try await real.tmux.setUserOption(AgentDriver.transcriptEndOption, to: "\(size) \(path)", of: pending.pane)
+            }
+            let answer = await driver.measureUsage(returned)
+            #expect(answer.pendingUsage == nil)
             #expect(answer.agentVersion == "2.1.332")
+            // The next read starts where this one ended: a whole line's end inside the file.
+            let end = try #require(await driver.transcriptEnd(pending.pane))
+            #expect(end.path == path)
+            let file = try #require(try await real.tmux.hostShell.read(path))
+            #expect(end.offset > (ends.last ?? 0) && end.offset <= file.size)
+            #expect(file.bytes[end.offset - 1] == 0x0A)
+            ends.append(end.offset)
             // Exactly the requests the stand-in served for this turn (the CLI's own extra ones
             // included, had it made any), with the usage it reported for each.
             let served = Array(try real.messages().dropFirst(before))

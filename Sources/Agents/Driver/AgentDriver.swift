@@ -111,8 +111,8 @@ public struct AgentDriver: Sendable {
                 var accepted: HookEvent?
                 var state = try await submitAndWait(first, pane: pane, hooked: hooked, accepted: &accepted, permissions: &permissions)
                 await shellReady
-                var turns: [TranscriptTurn] = []
-                if hooked, let accepted, let turn = await transcriptTurn(of: accepted) { turns.append(turn) }
+                var prompts: [HookEvent] = []
+                if hooked, let accepted { prompts.append(accepted) }
                 if (state.answer ?? "").isEmpty && permissions.contains(where: { $0.hasPrefix("deny") }) {
                     // Denying a tool interrupts the turn; ask the agent to go on without it,
                     // as a person at the keyboard would.
@@ -120,12 +120,19 @@ public struct AgentDriver: Sendable {
                     var again: HookEvent?
                     state = try await submitAndWait(profile.submission(for: profile.continueWithoutToolsPrompt), pane: pane,
                                                     hooked: hooked, accepted: &again, permissions: &permissions)
-                    if hooked, let again, let turn = await transcriptTurn(of: again) { turns.append(turn) }
+                    if hooked, let again { prompts.append(again) }
                 }
-                if state.source == .hook, (state.answer ?? "").isEmpty, let text = turns.last?.finalText, !text.isEmpty {
-                    // A Stop event without the answer (an older CLI): the transcript has it.
-                    state.answer = text
-                    state.source = .transcript
+                // The usage is read after the answer is returned (``measureUsage(_:)``), unless
+                // the answer itself must come from the transcript: a Stop event without it (an
+                // older CLI).
+                var turns: [TranscriptTurn]?
+                if state.source == .hook, (state.answer ?? "").isEmpty, !prompts.isEmpty {
+                    let read = await transcriptTurns(of: prompts, pane: pane)
+                    turns = read
+                    if let text = read.last?.finalText, !text.isEmpty {
+                        state.answer = text
+                        state.source = .transcript
+                    }
                 }
                 if (state.answer ?? "").isEmpty && !state.interrupted {
                     throw AgentError(code: .emptyAnswer, message: "the turn ended (\(state.detail ?? "idle")) with no answer text",
@@ -149,13 +156,12 @@ public struct AgentDriver: Sendable {
                 if let costBefore, let costAfter = try await readCost(pane, permissions: &permissions) {
                     answer.costDeltaUsd = max(0, costAfter - costBefore)
                 }
-                if !turns.isEmpty {
+                if let turns {
                     answer.requests = turns.flatMap(\.requests)
                     answer.agentVersion = turns.compactMap(\.agentVersion).last
-                    if let version = answer.agentVersion {
-                        try? await tmux.setUserOption(Self.versionOption, to: version, of: pane)
-                        await learnPrices(pane, version: version)
-                    }
+                    if let version = answer.agentVersion { await learnPrices(pane, version: version) }
+                } else if !prompts.isEmpty {
+                    answer.pendingUsage = PendingUsage(pane: pane, prompts: prompts)
                 }
                 try await restore(pane)
                 return answer
@@ -192,7 +198,7 @@ public struct AgentDriver: Sendable {
 
     /// After the answer: no dialog left open and an empty input box, so the next question
     /// starts from the state escalator expects.
-    private func restore(_ pane: TmuxPane) async throws {
+    func restore(_ pane: TmuxPane) async throws {
         let capture = try await tmux.capture(pane)
         let state = profile.parse(capture)
         if state.isBlocking && state.kind != .permission {

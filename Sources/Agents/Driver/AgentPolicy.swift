@@ -123,8 +123,13 @@ public struct AgentAnswer: Sendable, Equatable {
     /// Whether `acceptedPrompt` equals what escalator sent (nil: no hook reported it).
     public var deliveryVerified: Bool? = nil
     /// Every API request the turn made, with its model and usage, from the agent's transcript
-    /// (empty when it could not be read: then nothing was measured).
+    /// (empty until ``AgentDriver/measureUsage(_:)`` read it, and when it could not be read:
+    /// then nothing was measured).
     public var requests: [TranscriptTurn.Request] = []
     /// The agent's version as its transcript names it (`2.1.332`), when read.
     public var agentVersion: String? = nil
+    /// The turns whose usage the agent's transcript will show once the agent has written it
+    /// (nil: nothing left to read). The answer is returned as soon as the Stop hook reports it;
+    /// the CLI writes its transcript up to about 100 ms later, so the usage is read after.
+    public var pendingUsage: PendingUsage? = nil
 }
