@@ -87,6 +87,47 @@ public final class HostShell: Sendable {
         }
     }
 
+    /// What `script` (shell lines, run by the long-lived shell itself, so keep it to commands
+    /// that end) prints on standard output, up to `maxBytes`. Its standard error is dropped.
+    public func output(of script: String, maxBytes: Int = 1 << 20, timeout: Duration = .seconds(10)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        await turn.acquire()
+        defer { turn.release() }
+        let token = String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        let begin = Array("\n@@escalator-out \(token) begin\n".utf8), end = Array("\n@@escalator-out \(token) end\n".utf8)
+        let framed = "printf '\\n@@escalator-out %s begin\\n' \(token); { \(script)\n} 2>/dev/null | head -c \(max(1, maxBytes)); "
+            + "printf '\\n@@escalator-out %s end\\n' \(token)\n"
+        let shell = try await liveShell()
+        do {
+            try await shell.write(Array(framed.utf8))
+            var buffer: [UInt8] = []
+            while true {
+                if let b = Self.find(begin, in: buffer, from: 0), let e = Self.find(end, in: buffer, from: b + begin.count) {
+                    return String(decoding: buffer[(b + begin.count)..<e], as: UTF8.self)
+                }
+                guard ContinuousClock.now < deadline else { throw Failure(reason: "no whole reply within \(timeout)") }
+                guard let bytes = try await shell.read(timeout: min(deadline - .now, .milliseconds(2))) else {
+                    throw Failure(reason: "the host's shell ended")
+                }
+                if bytes.isEmpty { try await Task.sleep(for: .milliseconds(1)) } else { buffer += bytes }
+            }
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
+    /// The first index of `needle` in `haystack` at or after `from`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count - from >= needle.count else { return nil }
+        var i = from
+        while i + needle.count <= haystack.count {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// Starts the shell now if none runs, so the first read does not wait for it (over SSH its
     /// start runs the remote user's shell start-up files). Failures are left for the read.
     public func warm() async {

@@ -144,7 +144,8 @@ public struct Settings: Sendable, Equatable {
         /// How long a usage-limited tier is parked when its message names no readable reset time.
         public var limitParkMinutes = 60
         /// The agent host's zone (`remote.time_zone`); nil = this machine's for the local
-        /// transport, unknown over SSH (see ``agentHostTimeZone``).
+        /// transport; over SSH the driver reads it on the host when it needs it (see
+        /// ``agentHostTimeZone``).
         public var timeZone: TimeZone?
 
         /// The zone the agent's clock runs in, when known: `time_zone`, else this machine's when

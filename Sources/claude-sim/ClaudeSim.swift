@@ -47,6 +47,10 @@ struct ClaudeSim: ParsableCommand {
     @Flag(help: "With --limit-after: open the 'Session limit reached' menu when the limit is hit.")
     var limitMenu = false
 
+    @Option(help: ArgumentHelp("With --limit-after: the limit row's text (another CLI version's wording, or one without a zone).",
+                               valueName: "text"))
+    var limitText = Chrome.limitMessage
+
     @Flag(help: ArgumentHelp("Kept for old command lines: 2.1.332 always asks 'Switch model?' when the conversation has history.",
                              visibility: .hidden))
     var confirmSwitch = false
@@ -129,6 +133,7 @@ struct ClaudeSim: ParsableCommand {
         config.permissionEvery = permissionEvery
         config.limitAfter = limitAfter
         config.limitMenu = limitMenu
+        config.limitText = limitText
         config.apiErrorAt = apiErrorAt
         config.apiError = apiError
         config.apiRetries = apiRetries

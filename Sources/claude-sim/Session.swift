@@ -10,6 +10,8 @@ struct SimConfig {
     var limitAfter: Int?
     /// Open the `Session limit reached` menu when the limit is hit.
     var limitMenu = false
+    /// The limit row's text.
+    var limitText = Chrome.limitMessage
     var apiErrorAt: Int?
     var apiError: APIErrorKind = .unauthorized
     /// Retry rows shown before the API error (attempts 1…N of 10), each for `retryMilliseconds`.
@@ -370,7 +372,7 @@ struct Session {
     }
 
     mutating func showLimit() {
-        transcript.append(.result([Chrome.limitMessage, Chrome.limitUpgrade]))
+        transcript.append(.result([config.limitText, Chrome.limitUpgrade]))
         transcript.append(.completion("Cogitated for 0s · done \(Self.clock())"))
     }
 

@@ -56,4 +56,38 @@ struct AgentDriverSSHTests {
         #expect(await ssh.connectCount >= 2)
         await ssh.close()
     }
+    /// A limit row without a zone, from an agent on a host whose clock runs in another zone
+    /// (sshd sets TZ=Asia/Kathmandu, UTC+05:45, in its sessions) and no `remote.time_zone`:
+    /// the reset is read on the host's zone, which the driver asked the host for.
+    @Test func aZonelessResetTimeIsReadInTheHostsZone() async throws {
+        let sshd = try await SSHDFixture(environment: ["TZ": "Asia/Kathmandu"])
+        defer { sshd.stop() }
+        let tmuxFixture = try TmuxFixture()
+        defer { tmuxFixture.stop() }
+        let ssh = try connection(sshd)
+        let tmux = Tmux(transport: ssh, socket: .path(tmuxFixture.socketPath), executable: tmuxFixture.tmuxPath)
+        let driver = AgentDriver(
+            tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(300)),
+            spec: AgentSessionSpec(name: "escalator-opus",
+                                   command: [BuiltProducts.executable("claude-sim"), "--limit-after", "0",
+                                             "--limit-text", "You've hit your limit · resets 3pm"],
+                                   model: "opus", width: 100, height: 40),
+            policy: AgentPolicy(answerTimeout: .seconds(60), startTimeout: .seconds(30)))
+        let before = Date()
+        let error = try await #require(throws: AgentError.self) { _ = try await driver.ask("Anything left?") }
+        #expect(error.code == .usageLimit)
+        let reset = try #require(error.limitReset)
+        #expect(reset.zoneSource == .agentHost)
+        #expect(reset.zone.identifier == "Asia/Kathmandu")
+        // The next 3pm on the host's clock.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Kathmandu"))
+        let parts = calendar.dateComponents([.hour, .minute], from: reset.date)
+        #expect(parts.hour == 15 && parts.minute == 0)
+        #expect(reset.date > before && reset.date.timeIntervalSince(before) <= 24 * 3600)
+        _ = try? await tmux.killSession("escalator-opus")
+        await tmux.hostShell.close()
+        await tmux.closeControlClients()
+        await ssh.close()
+    }
 }

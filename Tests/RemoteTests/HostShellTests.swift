@@ -35,6 +35,21 @@ struct HostShellTests {
         }
     }
 
+    @Test("a command's output, framed: other tokens' markers, no final line feed, standard error dropped", arguments: [false, true])
+    func output(overSSH: Bool) async throws {
+        try await TmuxHarness.with(overSSH: overSSH) { harness in
+            let shell = harness.tmux.hostShell
+            let text = try await shell.output(of: "printf 'one\\n@@escalator-out fake end\\nthree'; echo oops >&2")
+            #expect(text == "one\n@@escalator-out fake end\nthree")
+            #expect(try await shell.output(of: "true") == "")
+            // The same shell reads files after it.
+            let path = harness.fixture.directory.file("after.txt")
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(try await shell.read(path)?.bytes == Array("x".utf8))
+            #expect(shell.shellsStarted == 1)
+        }
+    }
+
     @Test("start-up output of the host's shell is skipped (a noisy profile)")
     func noisyStartUp() async throws {
         guard RealPart.shouldRun(true) else { return }

@@ -32,9 +32,10 @@ public final class SSHDFixture: @unchecked Sendable {
     /// The sshd binary, or nil when openssh-server is not installed.
     public static var sshdPath: String? { RealPart.executable("/usr/sbin/sshd") }
 
-    /// Starts a server.
+    /// Starts a server; `environment` is set in every session it runs (`SetEnv`), as a host
+    /// configured that way would.
     /// - Throws: ``RealPart/Missing`` when sshd or ssh-keygen is missing; other errors on setup failure.
-    public init() async throws {
+    public init(environment: [String: String] = [:]) async throws {
         guard let sshd = Self.sshdPath, let keygen = RealPart.executable("ssh-keygen") else {
             throw RealPart.Missing(part: "sshd", fix: "apt-get install -y openssh-server openssh-client")
         }
@@ -75,7 +76,7 @@ public final class SSHDFixture: @unchecked Sendable {
         MaxSessions 50
         MaxStartups 50
         LogLevel VERBOSE
-        """
+        """ + environment.sorted { $0.key < $1.key }.map { "\nSetEnv \($0.key)=\($0.value)" }.joined()
         let configPath = dir.file("sshd_config")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         // sshd's privilege separation directory.

@@ -335,7 +335,7 @@ public struct AgentDriver: Sendable {
             var recheck = Duration.seconds(1)
             switch state.kind {
             case .limit:
-                throw usageLimitError(state)
+                throw await usageLimitError(state)
             case .permission:
                 try await answerPermission(state, pane: pane, permissions: &permissions)
                 try await untilClosed(.permission, pane: pane, since: capture)
