@@ -107,7 +107,16 @@ struct BatchCommand: AsyncParsableCommand {
                     printer.assessed($0)
                 }
             }
-            let plan = BatchPlan.make(routed, budgetUsd: budget, tiers: router.configuration.tiers.tiers,
+            // Tiers parked by a usage limit are planned around, as the router would route around them.
+            // (from the ledger, which every escalator process shares; a dry run reads one that exists)
+            var parked: [TierParking] = []
+            let ledgerPath = ledgerOptions.ledger ?? Ledger.defaultPath(context.settings.paths)
+            if !dryRun || FileManager.default.fileExists(atPath: ledgerPath) {
+                do { parked = try await LedgerParking(try ledgerOptions.open(context)).parkings() } catch {
+                    note("could not read the parked tiers from \(ledgerPath) (\(error)); the plan ignores them, the router still skips them")
+                }
+            }
+            let plan = BatchPlan.make(routed, budgetUsd: budget, tiers: router.configuration.tiers.tiers, parked: parked,
                                       cost: { router.expectedCost(questionTokens: $0, tier: $1) })
             printer.finishAssessing()
             if json {

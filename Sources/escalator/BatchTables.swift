@@ -11,6 +11,9 @@ enum BatchTables {
         var expectedCostUsd: Double
         var budgetUsd: Double?
         var demotedByBudget: Int
+        /// Questions routed around a parked tier, and the parkings in force.
+        var demotedByParking: Int
+        var parked: [TierParking]
 
         init(_ plan: BatchPlan) {
             tiers = plan.totals().map { Tier(tier: $0.tier.name, questions: $0.count, expectedCostUsd: $0.expectedCostUsd) }
@@ -18,6 +21,8 @@ enum BatchTables {
             expectedCostUsd = plan.expectedCostUsd
             budgetUsd = plan.budgetUsd
             demotedByBudget = plan.demotedCount
+            demotedByParking = plan.entries.filter(\.demotedByParking).count
+            parked = plan.parked
         }
     }
 
@@ -29,6 +34,11 @@ enum BatchTables {
         if let budget = plan.budgetUsd {
             lines.append(String(format: "budget $%.4f: estimated spend $%.4f; ", budget, plan.expectedCostUsd)
                          + "\(plan.demotedCount) question\(plan.demotedCount == 1 ? "" : "s") kept from a dearer tier by the budget")
+        }
+        let now = Date()
+        for parking in plan.parked {
+            let moved = plan.entries.filter { $0.demotedByParking && $0.policyTier.name == parking.tier }.count
+            lines.append("\(parking.skipReason(now: now)): \(moved) question\(moved == 1 ? "" : "s") planned on a cheaper tier")
         }
         return lines.joined(separator: "\n")
     }

@@ -71,6 +71,22 @@ struct ParkingCLITests {
         #expect((second["degraded_reason"] as? String)?.contains("opus parked until") == true)
         #expect(Self.prompts(record) == ["What is 2 + 2?"])
 
+        // 3b. A batch plans around the parked tier (a dry run: nothing is asked).
+        let questions = env.home.file("questions.txt")
+        try "What is 4 + 4?\nWhat is 5 + 5?\n".write(toFile: questions, atomically: true, encoding: .utf8)
+        let dry = try env.run(["batch", questions, "--dry-run", "--json", "--tier", "opus", "--local-url", dead])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let plan = try jsonObject(dry.stdout)
+        let planned = Dictionary(uniqueKeysWithValues: ((plan["tiers"] as? [[String: Any]]) ?? []).map {
+            ($0["tier"] as? String ?? "", $0["questions"] as? Int ?? -1)
+        })
+        #expect(planned["opus"] == 0 && planned["sonnet"] == 2, "\(plan)")
+        #expect(plan["demoted_by_parking"] as? Int == 2)
+        #expect((plan["parked"] as? [[String: Any]])?.first?["until"] as? String == parkedUntil, "\(plan)")
+        let text = try env.run(["batch", questions, "--dry-run", "--tier", "opus", "--local-url", dead])
+        #expect(text.stdout.contains("opus parked until ") && text.stdout.contains("2 questions planned on a cheaper tier"), "\(text.stdout)")
+        #expect(Self.prompts(record) == ["What is 2 + 2?"])
+
         // 4. The reset passes (moved in the database file), the limit is lifted (a fresh agent
         //    without it): opus is tried again, answers, and is unparked.
         let sqlite = try #require(RealPart.executable("sqlite3"))

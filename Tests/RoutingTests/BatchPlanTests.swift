@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Routing
 import RoutingTestSupport
@@ -8,7 +9,8 @@ import RoutingTestSupport
     static let policy = TierPolicy(table: .defaults, defaultTier: .sonnet)
 
     /// Questions as (pLocalCorrect, question tokens); cost = tokens × the tier's dollars per token.
-    static func plan(_ questions: [(p: Double?, tokens: Int)], budget: Double?) -> BatchPlan {
+    static func plan(_ questions: [(p: Double?, tokens: Int)], budget: Double?, parked: [String] = [],
+                     until: Date = now.addingTimeInterval(3600)) -> BatchPlan {
         let routed = questions.enumerated().map { i, q in
             let outcome = AssessmentOutcome(assessment: q.p.map { p in
                 Assessment(strategy: "digit-scale", pLocalCorrect: p, rawScore: p, calibration: "identity", distribution: [:],
@@ -19,9 +21,42 @@ import RoutingTestSupport
                     route: policy.decide(p: q.p, unassessedBecause: outcome.skippedReason), questionTokens: q.tokens)
         }
         let perToken: [String: Double] = ["local": 0, "sonnet": 0.01, "opus": 0.02]
-        return BatchPlan.make(routed, budgetUsd: budget, tiers: TierTable.defaults.tiers) { tokens, tier in
+        let parkings = parked.map { TierParking(tier: $0, until: until, zone: TimeZone(identifier: "UTC")!, reason: "usage limit",
+                                                rawText: nil, parkedAt: now) }
+        return BatchPlan.make(routed, budgetUsd: budget, tiers: TierTable.defaults.tiers, parked: parkings, now: now) { tokens, tier in
             Double(tokens) * perToken[tier.name]!
         }
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_796_000_000)
+
+    /// (questions, parked tiers, budget, planned tiers, estimated cost)
+    @Test(arguments: [
+        // Opus parked: its question goes to sonnet, the others keep their tiers.
+        ([(0.9, 10), (0.4, 10), (0.1, 10)], ["opus"], nil, ["local", "sonnet", "sonnet"], 0.2),
+        // Both remote tiers parked: everything local, at no cost.
+        ([(0.4, 10), (0.1, 10)], ["sonnet", "opus"], nil, ["local", "local"], 0.0),
+        // Sonnet parked: opus keeps its question; sonnet's goes local (no cheaper remote tier).
+        ([(0.4, 10), (0.1, 10)], ["sonnet"], nil, ["local", "opus"], 0.2),
+        // Opus parked and a budget for one sonnet question: the budget then picks among what is open.
+        ([(0.4, 10), (0.1, 10)], ["opus"], 0.1, ["local", "sonnet"], 0.1),
+        // A budget demotion never lands on a parked tier: opus does not fit, sonnet is parked → local.
+        ([(0.1, 10)], ["sonnet"], 0.15, ["local"], 0.0),
+    ] as [([(Double?, Int)], [String], Double?, [String], Double)])
+    func parkedTiersArePlannedAround(questions: [(Double?, Int)], parked: [String], budget: Double?, tiers: [String], cost: Double) {
+        let plan = Self.plan(questions.map { (p: $0.0, tokens: $0.1) }, budget: budget, parked: parked)
+        #expect(plan.entries.map(\.route.tier.name) == tiers, "\(plan.entries.map(\.route.reason))")
+        #expect(abs(plan.expectedCostUsd - cost) < 1e-9)
+        #expect(plan.parked.map(\.tier) == parked)
+        for entry in plan.entries where parked.contains(entry.policyTier.name) {
+            #expect(entry.demotedByParking)
+            #expect(entry.route.reason.contains("\(entry.policyTier.name) parked until"), "\(entry.route.reason)")
+        }
+    }
+
+    @Test func aPassedParkingIsIgnored() {
+        let plan = Self.plan([(0.1, 10)], budget: nil, parked: ["opus"], until: Self.now.addingTimeInterval(-1))
+        #expect(plan.entries.map(\.route.tier) == [.opus] && plan.parked.isEmpty && !plan.entries[0].demotedByParking)
     }
 
     /// (questions, budget, planned tiers, estimated cost)

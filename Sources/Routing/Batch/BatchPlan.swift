@@ -20,8 +20,12 @@ public struct BatchPlan: Sendable {
         public var questionTokens: Int
         /// The estimated cost of `route.tier` for this question.
         public var expectedCostUsd: Double
+        /// The cheapest tier at or below `policyTier` that is not parked (`policyTier` itself
+        /// unless a usage limit parked it).
+        public var availableTier: Tier
 
-        public var demotedByBudget: Bool { route.tier < policyTier }
+        public var demotedByBudget: Bool { route.tier < availableTier }
+        public var demotedByParking: Bool { availableTier < policyTier }
     }
 
     /// Questions and the count and estimated cost routed to one tier.
@@ -33,6 +37,9 @@ public struct BatchPlan: Sendable {
 
     public var entries: [Entry]
     public var budgetUsd: Double?
+    /// The tiers parked (usage limits) when the plan was made: questions routed there go to the
+    /// next cheaper tier that is not, and their reason says so.
+    public var parked: [TierParking] = []
     /// The tiers the batch may use, cheapest first.
     public var tiers: [Tier]
 
@@ -50,16 +57,34 @@ public struct BatchPlan: Sendable {
     }
 
     /// Plans `entries` (each already routed by the policy, `route` = policy route) under
-    /// `budgetUsd` (nil: no limit). `cost(tokens, tier)` estimates one question on a tier;
-    /// `floor` is the cheapest tier allowed (`--min-tier`): a question that fits no remote tier
-    /// goes to local regardless, since an unanswered question is worse than a cheaper answer.
+    /// `budgetUsd` (nil: no limit). `cost(tokens, tier)` estimates one question on a tier. A
+    /// question routed to a tier in `parked` (parkings still in force at `now`) goes to the next
+    /// cheaper remote tier that is not parked, else local, as the router would send it. A
+    /// question that fits no remote tier goes to local regardless, since an unanswered question
+    /// is worse than a cheaper answer.
     public static func make(_ routed: [(question: BatchQuestion, assessment: AssessmentOutcome, route: Route, questionTokens: Int)],
-                            budgetUsd: Double?, tiers: [Tier], cost: (Int, Tier) -> Double) -> BatchPlan {
-        var entries = routed.map { r in
-            Entry(question: r.question, assessment: r.assessment, route: r.route, policyTier: r.route.tier,
-                  questionTokens: r.questionTokens, expectedCostUsd: cost(r.questionTokens, r.route.tier))
+                            budgetUsd: Double?, tiers: [Tier], parked: [TierParking] = [], now: Date = Date(),
+                            cost: (Int, Tier) -> Double) -> BatchPlan {
+        let parked = parked.filter { $0.until > now }
+        let parking = Dictionary(parked.map { ($0.tier, $0) }, uniquingKeysWith: { a, _ in a })
+        let local = tiers.first(where: \.isLocal) ?? .local
+        /// The remote tiers at or below `wanted` that are not parked, dearest first, then local.
+        func open(atOrBelow wanted: Tier) -> [Tier] {
+            tiers.sorted().filter { !$0.isLocal && $0 <= wanted && parking[$0.name] == nil }.reversed() + [local]
         }
-        guard let budget = budgetUsd else { return BatchPlan(entries: entries, budgetUsd: nil, tiers: tiers) }
+        var entries = routed.map { r in
+            let wanted = r.route.tier
+            var route = r.route
+            var available = wanted
+            if !wanted.isLocal, let p = parking[wanted.name] {
+                available = open(atOrBelow: wanted).first ?? local
+                route.tier = available
+                route.reason += "; \(p.skipReason(now: now)) → \(available.name)"
+            }
+            return Entry(question: r.question, assessment: r.assessment, route: route, policyTier: wanted,
+                         questionTokens: r.questionTokens, expectedCostUsd: cost(r.questionTokens, route.tier), availableTier: available)
+        }
+        guard let budget = budgetUsd else { return BatchPlan(entries: entries, budgetUsd: nil, parked: parked, tiers: tiers) }
 
         // Local answers cost what the local price says (usually 0) and are always taken.
         var left = budget - entries.filter { $0.route.tier.isLocal }.reduce(0) { $0 + $1.expectedCostUsd }
@@ -74,12 +99,10 @@ public struct BatchPlan: Sendable {
             let ga = gainPerDollar(a.element), gb = gainPerDollar(b.element)
             return ga != gb ? ga > gb : a.offset < b.offset
         }.map(\.element)
-        let local = tiers.first(where: \.isLocal) ?? .local
         for i in order {
             let wanted = entries[i].route.tier
-            // The wanted tier, then cheaper remote tiers, then local.
-            let candidates = tiers.sorted().filter { !$0.isLocal && $0 <= wanted }.reversed() + [local]
-            for tier in candidates {
+            // The wanted tier, then cheaper remote tiers that are not parked, then local.
+            for tier in open(atOrBelow: wanted) {
                 let c = cost(entries[i].questionTokens, tier)
                 if tier.isLocal || BatchBudget.fits(c, left: left) {
                     if tier != wanted {
@@ -93,7 +116,7 @@ public struct BatchPlan: Sendable {
                 }
             }
         }
-        return BatchPlan(entries: entries, budgetUsd: budget, tiers: tiers)
+        return BatchPlan(entries: entries, budgetUsd: budget, parked: parked, tiers: tiers)
     }
 }
 
