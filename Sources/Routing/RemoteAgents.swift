@@ -40,12 +40,9 @@ public struct RemoteAgents: Sendable {
 
     /// The profile that reads the agent's screen.
     public var profile: any AgentProfile {
-        // Claude Code ends a turn with a completion row that the parser requires, so the settle
-        // only has to outlast one repaint (50 ms). Enter follows the text after 50 ms: if it arrives too
-        // early and is taken as a newline, the driver sees the prompt unsubmitted and presses it again.
         switch settings.remote.agent {
         case .marker: MarkerProfile()
-        case .claudeCode: ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50))
+        case .claudeCode: ClaudeCodeProfile.standard
         }
     }
 

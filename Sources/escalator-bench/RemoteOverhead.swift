@@ -45,7 +45,7 @@ struct RemoteOverhead: AsyncParsableCommand {
     @Option(help: "claude-sim's think time (only with --sim).") var thinkMs = 500
     @Option var questions = 50
     @Option(help: "The driver's settle time (quiet period before an idle screen is trusted).") var settleMs = 50
-    @Option(help: "Pause between typing the question and pressing Enter.") var enterDelayMs = 50
+    @Option(help: "The longest wait between the pasted question and Enter for the input box to show it (the production 500).") var enterDelayMs = 500
     @Option(help: "How long one answer may take, seconds.") var answerTimeoutS = 120
     @Option(help: "How long the agent may take to start and show its composer, seconds.") var startTimeoutS = 60
     @Flag(help: "Run every tmux command as its own exec (no control-mode client).") var noControl = false

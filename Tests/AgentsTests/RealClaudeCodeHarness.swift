@@ -32,7 +32,7 @@ final class RealClaudeCode: @unchecked Sendable {
     /// A driver for session `name` on `model`, with the production profile timings.
     func driver(_ name: String = "escalator-sonnet", model: String? = "sonnet", width: Int = 120,
                 policy: AgentPolicy = AgentPolicy(answerTimeout: .seconds(90), startTimeout: .seconds(45))) -> AgentDriver {
-        AgentDriver(tmux: tmux, profile: ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(50)),
+        AgentDriver(tmux: tmux, profile: ClaudeCodeProfile.standard,
                     spec: AgentSessionSpec(name: name, command: cli.command, model: model, width: width, height: 40,
                                            workingDirectory: cli.workspace),
                     policy: policy, logger: Self.logger)

@@ -14,6 +14,14 @@ public struct ClaudeCodeProfile: AgentProfile {
     /// is not taken as a newline): Enter is pressed as soon as it shows, at this time otherwise.
     public var enterDelay: Duration
 
+    /// What escalator drives Claude Code with (``RemoteAgents``, the real-CLI tests). Claude Code
+    /// ends a turn with a completion row that the parser requires, so the settle only has to
+    /// outlast one repaint (50 ms). Enter follows the text as soon as the input box shows it
+    /// (about 17 ms on 2.1.332), at most 500 ms after it (a CLI busy redrawing after its start or
+    /// a /model switch can take longer): an Enter that arrives before the paste is digested is
+    /// lost or taken as a newline, and only the second case is seen and retried.
+    public static let standard = ClaudeCodeProfile(settleTime: .milliseconds(50), enterDelay: .milliseconds(500))
+
     public init(settleTime: Duration = .milliseconds(1500), enterDelay: Duration = .milliseconds(150)) {
         self.settleTime = settleTime
         self.enterDelay = enterDelay
