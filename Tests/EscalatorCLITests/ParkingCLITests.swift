@@ -124,4 +124,28 @@ struct ParkingCLITests {
         let all = try env.run(["unpark", "--all"])
         #expect(all.status == 0 && all.stdout.contains("no tier is parked"), "\(all.stdout)")
     }
+    /// Over SSH without `remote.time_zone`, doctor names the zone the agent host's clock runs in,
+    /// read on the host (its sshd sets TZ=Asia/Kathmandu in every session here).
+    @Test(.enabled(if: RealPart.shouldRun(SSHDFixture.sshdPath != nil)))
+    func doctorNamesTheAgentHostsZoneReadOverSSH() async throws {
+        let sshd = try await SSHDFixture(environment: ["TZ": "Asia/Kathmandu"])
+        defer { sshd.stop() }
+        var env = try CLIEnvironment(prefix: "zone-cli")
+        defer { env.remove() }
+        env.useAgent(command: Self.sim)
+        env.variables["ESCALATOR_REMOTE_TRANSPORT"] = "ssh"
+        env.variables["ESCALATOR_REMOTE_HOST"] = "127.0.0.1"
+        env.variables["ESCALATOR_REMOTE_PORT"] = String(sshd.port)
+        env.variables["ESCALATOR_REMOTE_USER"] = sshd.user
+        env.variables["ESCALATOR_REMOTE_IDENTITY_FILE"] = sshd.userKeyPath
+        env.variables["ESCALATOR_REMOTE_KNOWN_HOSTS"] = sshd.knownHostsPath
+        env.variables.removeValue(forKey: "SSH_AUTH_SOCK")
+        let dead = "http://127.0.0.1:\(try freeLoopbackPort())"
+        let doctor = try env.run(["doctor", "--local-url", dead])
+        #expect(doctor.stdout.contains("agent host time zone") && doctor.stdout.contains("Asia/Kathmandu (read on 127.0.0.1)"),
+                "\(doctor.stdout)\n\(doctor.stderr)")
+        // Set in the config, it is taken as it is.
+        let set = try env.run(["doctor", "--local-url", dead], extra: ["ESCALATOR_REMOTE_TIME_ZONE": "Europe/Berlin"])
+        #expect(set.stdout.contains("Europe/Berlin (remote.time_zone)"), "\(set.stdout)\n\(set.stderr)")
+    }
 }
